@@ -1,0 +1,251 @@
+"""Digests -> one rdflib graph (the only module that adds triples).
+
+Papers listed on several days, or twice in one file, are merged by arXiv id first
+(``merge_papers``), then every merged paper is written with its authors, summary, votes,
+digests and concept mentions (``graph_from_papers``).
+
+>>> from kg.parse import parse_digest
+>>> d = parse_digest('''## Daily Papers (2024-08-01)
+... ### [Tora](https://arxiv.org/abs/2407.21705)
+... Vote: 11
+... Authors: Long Qin, Weizhi Wang
+... - **What's New**: Diffusion Transformer(DiT)를 확장합니다.
+... ''', source="d.md")
+>>> g = build_graph([d])
+>>> from kg.namespace import SCHEMA
+>>> sorted(str(o) for o in g.objects(None, SCHEMA.identifier))
+['2407.21705']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, SKOS
+
+from kg.mentions import Extractor
+from kg.model import (
+    PERFORMANCE_HIGHLIGHTS,
+    PLAIN_SUMMARY,
+    TECHNICAL_DETAILS,
+    WHATS_NEW,
+    Concept,
+    Digest,
+    Mention,
+    Paper,
+    Problem,
+    Section,
+)
+from kg.namespace import DEFAULT_BASE, KG, SCHEMA, Minter
+from kg.vocabulary import Vocabulary, bundled_vocabulary
+
+_SECTION_PROPERTIES = {
+    WHATS_NEW: KG.whatsNew,
+    TECHNICAL_DETAILS: KG.technicalDetails,
+    PERFORMANCE_HIGHLIGHTS: KG.performanceHighlights,
+    PLAIN_SUMMARY: SCHEMA.abstract,
+}
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+PREFIXES = {
+    "schema": SCHEMA,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "xsd": XSD,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "kg": KG._NS,
+}
+
+
+@dataclass(frozen=True)
+class MergedPaper:
+    """All listings of one arXiv id folded into one paper, with the digest days it was featured on."""
+
+    paper: Paper
+    dates: tuple[dt.date, ...]
+    sources: tuple[str, ...]
+
+
+def merge_papers(digests: Iterable[Digest]) -> tuple[dict[str, MergedPaper], list[Problem]]:
+    """Fold listings by arXiv id. The latest listing gives title, authors and votes.
+
+    Authors: a complete list beats one truncated with ``+``; votes: the latest day that has one.
+    Summary sections of every listing are kept (the same text once).
+    """
+    listings: dict[str, list[Paper]] = defaultdict(list)
+    for digest in digests:
+        for paper in digest.papers:
+            listings[paper.arxiv_id].append(paper)
+    merged: dict[str, MergedPaper] = {}
+    problems: list[Problem] = []
+    for arxiv_id, papers in listings.items():
+        ordered = sorted(papers, key=lambda p: (p.date or dt.date.min, p.source, p.line))
+        latest = ordered[-1]
+        titles = {p.title for p in ordered}
+        if len(titles) > 1:
+            problems.append(Problem(latest.source, latest.line,
+                                    f"paper {arxiv_id} has {len(titles)} different titles across listings; "
+                                    f"kept the latest, {latest.title!r}", "warning"))
+        complete = [p for p in ordered if p.authors and not p.authors_truncated]
+        by_authors = (complete or [p for p in ordered if p.authors] or ordered)[-1]
+        voted = [p for p in ordered if p.votes is not None]
+        sections: dict[tuple[str, str, str], Section] = {}
+        for p in ordered:
+            for s in p.sections:
+                sections.setdefault((s.key, s.label, s.text), s)
+        paper = replace(
+            latest,
+            authors=by_authors.authors,
+            hidden_after=by_authors.hidden_after,
+            votes=voted[-1].votes if voted else None,
+            sections=tuple(sections.values()),
+        )
+        dates = tuple(sorted({p.date for p in ordered if p.date is not None}))
+        merged[arxiv_id] = MergedPaper(paper, dates, tuple(sorted({p.source for p in ordered})))
+    return merged, problems
+
+
+def _text_literal(text: str) -> Literal:
+    """Summary text tagged @ko when it has Hangul (one corpus summary is all English: @en)."""
+    return Literal(text, lang="ko" if _HANGUL.search(text) else "en")
+
+
+class _Writer:
+    def __init__(self, minter: Minter, vocabulary: Vocabulary) -> None:
+        self.g = Graph()
+        self.iri = minter
+        self.vocabulary = vocabulary
+        for prefix, ns in PREFIXES.items():
+            self.g.bind(prefix, ns, override=True, replace=True)
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        self.g.add((s, p, o))
+
+    def paper(self, merged: MergedPaper, mentions: tuple[Mention, ...]) -> None:
+        p = merged.paper
+        node = self.iri.paper(p.arxiv_id)
+        self.add(node, RDF.type, SCHEMA.ScholarlyArticle)
+        self.add(node, SCHEMA.name, Literal(p.title))
+        self.add(node, SCHEMA.identifier, Literal(p.arxiv_id))
+        self.add(node, SCHEMA.url, URIRef(p.url))
+        if p.votes is not None:
+            self.add(node, SCHEMA.upvoteCount, Literal(p.votes, datatype=XSD.integer))
+        for position, name in enumerate(p.authors, start=1):
+            person = self.iri.person(name)
+            self.add(person, RDF.type, SCHEMA.Person)
+            self.add(person, SCHEMA.name, Literal(name))
+            self.add(node, SCHEMA.author, person)
+            attribution = self.iri.attribution(p.arxiv_id, position)
+            self.add(node, PROV.qualifiedAttribution, attribution)
+            self.add(attribution, PROV.agent, person)
+            self.add(attribution, SCHEMA.position, Literal(position, datatype=XSD.integer))
+        for after in p.hidden_after:
+            self.add(node, KG.hiddenAuthorsAfter, Literal(after, datatype=XSD.integer))
+        for section in p.sections:
+            prop = _SECTION_PROPERTIES.get(section.key)
+            if prop is not None:
+                self.add(node, prop, _text_literal(section.text))
+                continue
+            part = self.iri.section(p.arxiv_id, section.key)
+            self.add(node, KG.summarySection, part)
+            self.add(part, RDF.type, KG.SummarySection)
+            self.add(part, RDFS.label, Literal(section.label))
+            self.add(part, RDF.value, _text_literal(section.text))
+        for date in merged.dates:
+            self.add(self.iri.digest(date), SCHEMA.hasPart, node)
+        for concept in sorted({m.concept for m in mentions}):
+            self.add(node, SCHEMA.mentions, self.iri.concept(concept))
+
+    def digest(self, date: dt.date, sources: Iterable[str]) -> None:
+        node = self.iri.digest(date)
+        self.add(node, RDF.type, KG.Digest)
+        self.add(node, SCHEMA.name, Literal(f"Daily Papers ({date.isoformat()})"))
+        self.add(node, SCHEMA.datePublished, Literal(date.isoformat(), datatype=XSD.date))
+        for source in sources:
+            self.add(node, KG.sourceFile, Literal(source))
+
+    def concept(self, concept: Concept) -> None:
+        node = self.iri.concept(concept.key)
+        self.add(node, RDF.type, getattr(KG, concept.kind))
+        self.add(node, SKOS.inScheme, self.iri.scheme())
+        self.add(node, SKOS.prefLabel, Literal(concept.pref_label))
+        for label in concept.alt_labels:
+            self.add(node, SKOS.altLabel, Literal(label))
+        for label in concept.ko_labels:
+            self.add(node, SKOS.altLabel, Literal(label, lang="ko"))
+        for broader in concept.broader:
+            self.add(node, SKOS.broader, self.iri.concept(broader))
+        if concept.definition:
+            self.add(node, SKOS.definition, Literal(concept.definition, lang="en"))
+
+    def scheme(self) -> None:
+        self.add(self.iri.scheme(), RDF.type, SKOS.ConceptScheme)
+        self.add(self.iri.scheme(), SKOS.prefLabel, Literal("papers-kg concepts", lang="en"))
+
+
+def graph_from_papers(
+    merged: dict[str, MergedPaper],
+    digest_sources: dict[dt.date, set[str]],
+    *,
+    vocabulary: Vocabulary | None = None,
+    base: str = DEFAULT_BASE,
+) -> Graph:
+    """Write merged papers, their digests and every concept they reach into a new graph."""
+    vocabulary = vocabulary or bundled_vocabulary()
+    extractor = Extractor(vocabulary)
+    writer = _Writer(Minter(base), vocabulary)
+    used: set[str] = set()
+    discovered: dict[str, Concept] = {}
+    for arxiv_id in sorted(merged):
+        extraction = extractor.extract(merged[arxiv_id].paper)
+        writer.paper(merged[arxiv_id], extraction.mentions)
+        used.update(m.concept for m in extraction.mentions)
+        for concept in extraction.discovered:
+            discovered[concept.key] = _merge_concepts(discovered.get(concept.key), concept)
+    for date in sorted(digest_sources):
+        writer.digest(date, sorted(digest_sources[date]))
+    reached = set()
+    for key in used & vocabulary.concepts.keys():
+        reached.add(key)
+        reached.update(vocabulary.ancestors(key))
+    for key in sorted(reached):
+        writer.concept(vocabulary.concepts[key])
+    for key in sorted(discovered.keys() - vocabulary.concepts.keys()):
+        writer.concept(discovered[key])
+    if reached or discovered:
+        writer.scheme()
+    return writer.g
+
+
+def _merge_concepts(old: Concept | None, new: Concept) -> Concept:
+    """Discovered concepts with one key: the alphabetically first spelling as prefLabel, all abbreviations."""
+    if old is None:
+        return new
+    labels = sorted({old.pref_label, new.pref_label})
+    alts = tuple(sorted(set(old.alt_labels) | set(new.alt_labels) | set(labels[1:])))
+    return replace(old, pref_label=labels[0], alt_labels=alts)
+
+
+def digest_dates(digests: Iterable[Digest]) -> dict[dt.date, set[str]]:
+    """The digest days that have papers, with the files each came from."""
+    dates: dict[dt.date, set[str]] = defaultdict(set)
+    for digest in digests:
+        for paper in digest.papers:
+            if paper.date is not None:
+                dates[paper.date].add(digest.source.rsplit("/", 1)[-1])
+    return dates
+
+
+def build_graph(
+    digests: Iterable[Digest], *, vocabulary: Vocabulary | None = None, base: str = DEFAULT_BASE
+) -> Graph:
+    """The knowledge graph of ``digests`` (merge warnings are available from ``merge_papers``)."""
+    digests = list(digests)
+    merged, _ = merge_papers(digests)
+    return graph_from_papers(merged, digest_dates(digests), vocabulary=vocabulary, base=base)

@@ -1,0 +1,97 @@
+"""The closed ``kg:`` namespace and the minting of data IRIs from content keys.
+
+Every ``kg:`` term used in code comes from ``KG``; a misspelt term fails at import time, and a
+test checks ``KG`` against ``ontology/kg.ttl`` both ways.
+
+>>> str(KG.Technique)
+'https://w3id.org/papers-kg/ontology#Technique'
+>>> iris = Minter()
+>>> str(iris.paper("hep-th/9901001")), str(iris.person("Long Qin"))
+('https://w3id.org/papers-kg/paper/hep-th%2F9901001', 'https://w3id.org/papers-kg/person/Long_Qin')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+from kg.normalize import id_key, person_key
+
+DEFAULT_BASE = "https://w3id.org/papers-kg/"
+SCHEMA = Namespace("https://schema.org/")
+_CONCEPT_KEY = re.compile(r"^(?:[0-9a-z]|%[0-9A-F]{2})(?:[0-9a-z\-]|%[0-9A-F]{2})*$")
+_BASE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s<>\"{}|\\^`]*[/#]$")
+
+
+class KG(DefinedNamespace):
+    """Terms of ``https://w3id.org/papers-kg/ontology#`` (see ``ontology/kg.ttl``)."""
+
+    _NS = Namespace("https://w3id.org/papers-kg/ontology#")
+    _fail = True
+
+    Digest: URIRef
+    Technique: URIRef
+    Model: URIRef
+    Dataset: URIRef
+    Metric: URIRef
+    Task: URIRef
+    DiscoveredConcept: URIRef
+    SummarySection: URIRef
+    whatsNew: URIRef
+    technicalDetails: URIRef
+    performanceHighlights: URIRef
+    summarySection: URIRef
+    hiddenAuthorsAfter: URIRef
+    sourceFile: URIRef
+
+
+def check_base(base: str) -> str:
+    """Return ``base`` if it can prefix data IRIs (absolute, ending in ``/`` or ``#``), else raise.
+
+    >>> check_base("http://example.org/kg/")
+    'http://example.org/kg/'
+    """
+    if not _BASE.match(base):
+        raise ValueError(f"base IRI must be absolute and end with '/' or '#', got {base!r}")
+    return base
+
+
+@dataclass(frozen=True)
+class Minter:
+    """Mints stable data IRIs under ``base`` from content keys (ids, names, dates, concept keys)."""
+
+    base: str = DEFAULT_BASE
+
+    def __post_init__(self) -> None:
+        check_base(self.base)
+
+    def paper(self, arxiv_id: str) -> URIRef:
+        return URIRef(f"{self.base}paper/{id_key(arxiv_id)}")
+
+    def attribution(self, arxiv_id: str, position: int) -> URIRef:
+        return URIRef(f"{self.base}paper/{id_key(arxiv_id)}/author/{position}")
+
+    def section(self, arxiv_id: str, key: str) -> URIRef:
+        return URIRef(f"{self.base}paper/{id_key(arxiv_id)}/section/{self._concept_key(key)}")
+
+    def person(self, name: str) -> URIRef:
+        return URIRef(f"{self.base}person/{person_key(name)}")
+
+    def digest(self, date: dt.date) -> URIRef:
+        return URIRef(f"{self.base}digest/{date.isoformat()}")
+
+    def concept(self, key: str) -> URIRef:
+        return URIRef(f"{self.base}concept/{self._concept_key(key)}")
+
+    def scheme(self) -> URIRef:
+        return URIRef(f"{self.base}concept/")
+
+    @staticmethod
+    def _concept_key(key: str) -> str:
+        if not _CONCEPT_KEY.match(key):
+            raise ValueError(f"not a valid concept key: {key!r}")
+        return key

@@ -1,0 +1,95 @@
+"""Text, name, id and key normalisation (pure).
+
+>>> clean_text("Tora\\u2062 : a  DiT\\u00a0model")
+'Tora : a DiT model'
+>>> normalize_arxiv_id("2409.00002v3")
+'2409.00002'
+>>> person_key("Iker García-Ferrero")
+'Iker_Garc%C3%ADa-Ferrero'
+>>> slugify("Diffusion Transformer (DiT)")
+'diffusion-transformer-dit'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+# New-style arXiv ids (0704.0001 onwards) and old-style ones (hep-th/9901001), each with an
+# optional version suffix that we drop.
+_NEW_ID = r"\d{4}\.\d{4,5}"
+_OLD_ID = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
+ARXIV_ID = re.compile(rf"(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?")
+ARXIV_URL = re.compile(rf"arxiv\.org/(?:abs|pdf|html)/(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?", re.IGNORECASE)
+
+_SPACES = re.compile(r"\s+")
+_KEEP_CONTROLS = frozenset("\n\t")
+
+
+def strip_invisible(text: str) -> str:
+    """NFC-normalise and drop format (Cf) and control (Cc) characters, keeping newlines and tabs.
+
+    >>> strip_invisible("\\ufeff𝒵\\u2062𝒮")
+    '𝒵𝒮'
+    """
+    text = unicodedata.normalize("NFC", text)
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        ch for ch in text if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in ("Cf", "Cc", "Cs")
+    )
+
+
+def clean_text(text: str) -> str:
+    """``strip_invisible`` then collapse every run of white space (NBSP included) to one space."""
+    return _SPACES.sub(" ", strip_invisible(text)).strip()
+
+
+def clean_block(text: str) -> str:
+    """Like ``clean_text`` but keeps line breaks: each line is collapsed, blank edges dropped."""
+    lines = [_SPACES.sub(" ", line).strip() for line in strip_invisible(text).split("\n")]
+    return "\n".join(lines).strip()
+
+
+def normalize_arxiv_id(raw: str) -> str | None:
+    """The bare arXiv id without version, or ``None`` when ``raw`` holds none.
+
+    >>> normalize_arxiv_id("https://arxiv.org/abs/hep-th/9901001v2")
+    'hep-th/9901001'
+    >>> normalize_arxiv_id("not an id") is None
+    True
+    """
+    m = ARXIV_URL.search(raw) or ARXIV_ID.fullmatch(raw.strip())
+    return m.group("id") if m else None
+
+
+def person_key(name: str) -> str:
+    """An IRI-safe key that is unique per distinct (already cleaned) name.
+
+    Spaces become ``_``, so a literal ``_`` is percent-encoded: different names never share a key.
+    """
+    return quote(name, safe="").replace("_", "%5F").replace("%20", "_")
+
+
+def id_key(arxiv_id: str) -> str:
+    """An IRI path segment for an arXiv id (``/`` of old-style ids is percent-encoded)."""
+    return quote(arxiv_id, safe="")
+
+
+_NON_SLUG = re.compile(r"[^0-9a-z]+")
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII slug for concept keys; non-Latin text is percent-encoded instead of lost.
+
+    >>> slugify("3D Gaussian Splatting")
+    '3d-gaussian-splatting'
+    >>> slugify("확산 모델")
+    '%ED%99%95%EC%82%B0-%EB%AA%A8%EB%8D%B8'
+    """
+    folded = unicodedata.normalize("NFKD", clean_text(text)).encode("ascii", "ignore").decode().lower()
+    slug = _NON_SLUG.sub("-", folded).strip("-")
+    if slug and len(slug) * 2 >= len(re.sub(r"\s", "", text)):
+        return slug
+    return quote(clean_text(text).lower().replace(" ", "-"), safe="-")
