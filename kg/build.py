@@ -52,6 +52,7 @@ _SECTION_PROPERTIES = {
 }
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 PREFIXES = {
+    "rdf": RDF,
     "schema": SCHEMA,
     "skos": SKOS,
     "dcterms": DCTERMS,

@@ -1,0 +1,98 @@
+"""The RDF graph as a networkx graph of typed nodes (pure; works on any graph with our contract).
+
+Nodes are keyed by IRI and carry ``kind`` (``paper``, ``person``, ``digest``, or the concept
+class in lower case: ``technique``, ``model``, ``dataset``, ``metric``, ``task``,
+``discoveredconcept``) and ``label``. Edges carry ``relation``: ``author`` (paper -> person, with
+``position``), ``mentions`` (paper -> concept), ``broader`` (concept -> concept) and ``has_part``
+(digest -> paper).
+
+>>> from kg.build import build_graph
+>>> from kg.parse import parse_digest
+>>> d = parse_digest('''## Daily Papers (2024-08-01)
+... ### [MoMa](https://arxiv.org/abs/2407.21770)
+... Authors: Xi Victoria Lin, Mike Lewis
+... - **What's New**: MoMa는 Mixture of Experts(MoE)를 확장합니다.
+... ''', "d.md")
+>>> nxg = to_networkx(build_graph([d]))
+>>> sorted(nxg.nodes[n]["kind"] for n in nxg.successors("https://w3id.org/papers-kg/paper/2407.21770"))
+['person', 'person', 'technique']
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import PROV, SKOS
+
+from kg.namespace import KG, SCHEMA
+
+CONCEPT_CLASSES = {
+    KG.Technique: "technique",
+    KG.Model: "model",
+    KG.Dataset: "dataset",
+    KG.Metric: "metric",
+    KG.Task: "task",
+    KG.DiscoveredConcept: "discoveredconcept",
+}
+NODE_CLASSES = {SCHEMA.ScholarlyArticle: "paper", SCHEMA.Person: "person", KG.Digest: "digest", **CONCEPT_CLASSES}
+_EDGES = {SCHEMA.author: "author", SCHEMA.mentions: "mentions", SKOS.broader: "broader", SCHEMA.hasPart: "has_part"}
+
+
+def to_networkx(graph: Graph) -> nx.DiGraph:
+    """Papers, people, digests and concepts as typed nodes with the edges between them."""
+    out: nx.DiGraph = nx.DiGraph()
+    for cls, kind in NODE_CLASSES.items():
+        for node in sorted(graph.subjects(RDF.type, cls)):
+            out.add_node(str(node), kind=kind, label=_label(graph, node, kind))
+    for n, data in out.nodes(data=True):
+        if data["kind"] == "paper":
+            node = URIRef(n)
+            data["arxiv_id"] = str(graph.value(node, SCHEMA.identifier) or "")
+            votes = graph.value(node, SCHEMA.upvoteCount)
+            data["votes"] = int(votes) if isinstance(votes, Literal) else None
+        elif data["kind"] == "digest":
+            data["date"] = str(graph.value(URIRef(n), SCHEMA.datePublished) or "")
+    positions = {
+        (str(paper), str(graph.value(a, PROV.agent))): int(graph.value(a, SCHEMA.position) or 0)
+        for paper, a in graph.subject_objects(PROV.qualifiedAttribution)
+    }
+    for predicate, relation in _EDGES.items():
+        for s, o in sorted(graph.subject_objects(predicate)):
+            if str(s) in out and str(o) in out:
+                attrs: dict[str, object] = {"relation": relation}
+                if relation == "author":
+                    attrs["position"] = positions.get((str(s), str(o)), 0)
+                out.add_edge(str(s), str(o), **attrs)
+    return out
+
+
+def _label(graph: Graph, node: URIRef, kind: str) -> str:
+    predicate = SKOS.prefLabel if kind in CONCEPT_CLASSES.values() else SCHEMA.name
+    value = graph.value(node, predicate)
+    return str(value) if value is not None else str(node).rsplit("/", 1)[-1]
+
+
+def coauthor_graph(network: nx.DiGraph) -> nx.Graph:
+    """People linked by the number of papers they share (edge attribute ``papers``).
+
+    >>> g = nx.DiGraph()
+    >>> g.add_nodes_from([("p", {"kind": "paper"}), ("a", {"kind": "person"}), ("b", {"kind": "person"})])
+    >>> g.add_edges_from([("p", "a", {"relation": "author"}), ("p", "b", {"relation": "author"})])
+    >>> list(coauthor_graph(g).edges(data=True))
+    [('a', 'b', {'papers': 1})]
+    """
+    out: nx.Graph = nx.Graph()
+    for n, data in network.nodes(data=True):
+        if data.get("kind") == "person":
+            out.add_node(n, **data)
+    for paper, data in network.nodes(data=True):
+        if data.get("kind") != "paper":
+            continue
+        people = sorted(v for v in network.successors(paper) if network.edges[paper, v]["relation"] == "author")
+        for i, a in enumerate(people):
+            for b in people[i + 1 :]:
+                if out.has_edge(a, b):
+                    out.edges[a, b]["papers"] += 1
+                else:
+                    out.add_edge(a, b, papers=1)
+    return out

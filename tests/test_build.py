@@ -1,0 +1,189 @@
+"""The RDF contract: golden graph, the seed, merging, determinism and the base IRI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from rdflib.namespace import SKOS
+
+from kg.build import build_graph, merge_papers
+from kg.export import turtle_text
+from kg.load import load_digests
+from kg.model import Digest
+from kg.namespace import KG, SCHEMA
+from kg.parse import parse_digest
+from kg.queries import run_query
+from kg.vocabulary import parse_vocabulary
+from tests.conftest import DATA
+
+GOLDEN = DATA / "golden"
+BASE = "https://w3id.org/papers-kg/"
+
+
+def assert_isomorphic(actual: Graph, expected: Graph) -> None:
+    """Fail with the triples each side has and the other lacks (N-Triples form)."""
+    if isomorphic(actual, expected):
+        return
+    _, only_actual, only_expected = graph_diff(to_isomorphic(actual), to_isomorphic(expected))
+    lines = ["graphs differ; only in the built graph:"]
+    lines += sorted(f"  + {s.n3()} {p.n3()} {o.n3()}" for s, p, o in only_actual)
+    lines.append("only in the expected graph:")
+    lines += sorted(f"  - {s.n3()} {p.n3()} {o.n3()}" for s, p, o in only_expected)
+    pytest.fail("\n".join(lines[:200]))
+
+
+def golden_graph() -> Graph:
+    vocabulary = parse_vocabulary((GOLDEN / "vocabulary.ttl").read_text(encoding="utf-8"))
+    return build_graph(load_digests([GOLDEN]), vocabulary=vocabulary)
+
+
+def test_golden_graph_is_isomorphic_to_the_reviewed_one() -> None:
+    expected = Graph().parse(GOLDEN / "expected.ttl", format="turtle")
+    assert_isomorphic(golden_graph(), expected)
+
+
+def test_golden_turtle_is_byte_identical_across_builds() -> None:
+    first, second = turtle_text(golden_graph()), turtle_text(golden_graph())
+    assert first == second
+    assert first == (GOLDEN / "expected.ttl").read_text(encoding="utf-8")
+
+
+# ---- the seed -----------------------------------------------------------------------------
+
+def paper(graph: Graph, arxiv_id: str) -> URIRef:
+    (node,) = graph.subjects(SCHEMA.identifier, Literal(arxiv_id))
+    assert isinstance(node, URIRef)
+    return node
+
+
+def test_seed_has_exactly_its_twelve_papers(seed_graph: Graph, seed_digests: list[Digest]) -> None:
+    ids = sorted(str(o) for o in seed_graph.objects(None, SCHEMA.identifier))
+    assert ids == sorted(p.arxiv_id for p in seed_digests[0].papers)
+    assert len(ids) == 12
+    assert len(set(seed_graph.subjects(RDF.type, SCHEMA.ScholarlyArticle))) == 12
+
+
+def test_seed_keeps_every_author_and_vote(seed_graph: Graph, seed_digests: list[Digest]) -> None:
+    for p in seed_digests[0].papers:
+        node = paper(seed_graph, p.arxiv_id)
+        names = {str(seed_graph.value(a, SCHEMA.name)) for a in seed_graph.objects(node, SCHEMA.author)}
+        assert names == set(p.authors), p.arxiv_id
+        votes = seed_graph.value(node, SCHEMA.upvoteCount)
+        if p.votes is None:
+            assert votes is None
+        else:
+            assert votes == Literal(p.votes, datatype=XSD.integer)
+    persons = {str(seed_graph.value(s, SCHEMA.name)) for s in seed_graph.subjects(RDF.type, SCHEMA.Person)}
+    assert persons == {a for p in seed_digests[0].papers for a in p.authors}
+    assert "+" not in persons
+
+
+def test_seed_author_order_and_hidden_marker(seed_graph: Graph) -> None:
+    llama = paper(seed_graph, "2407.21783")
+    rows = seed_graph.query(
+        "SELECT ?pos ?name WHERE { ?p prov:qualifiedAttribution ?a . ?a schema:position ?pos ; prov:agent ?x . "
+        "?x schema:name ?name } ORDER BY ?pos", initBindings={"p": llama})
+    names = [str(r.name) for r in rows]
+    assert names[:2] == ["Alan Schelten", "Abhinav Pandey"] and len(names) == 22
+    assert list(seed_graph.objects(llama, KG.hiddenAuthorsAfter)) == [Literal(13, datatype=XSD.integer)]
+
+
+@pytest.mark.parametrize(("label", "arxiv_id"), [
+    ("DiT", "2407.21705"),                 # Tora: "Diffusion Transformer(DiT)"
+    ("3DGS", "2407.21686"),                # the 3D Gaussian avatar
+    ("Mixture of Experts", "2407.21770"),  # MoMa, reached only through skos:broader
+    ("MoE", "2407.21770"),                 # the same, by abbreviation
+])
+def test_seed_techniques_reachable(seed_graph: Graph, label: str, arxiv_id: str) -> None:
+    ids = {str(r.id) for r in run_query(seed_graph, "papers-by-technique", technique=label)}
+    assert arxiv_id in ids
+
+
+def test_seed_technique_nodes_have_labels(seed_graph: Graph) -> None:
+    dit = URIRef(BASE + "concept/diffusion-transformer")
+    assert (dit, RDF.type, KG.Technique) in seed_graph
+    assert seed_graph.value(dit, SKOS.prefLabel) == Literal("Diffusion Transformer")
+    assert Literal("DiT") in set(seed_graph.objects(dit, SKOS.altLabel))
+    moe = URIRef(BASE + "concept/mixture-of-experts")
+    assert (URIRef(BASE + "concept/mixture-of-modality-aware-experts"), SKOS.broader, moe) in seed_graph
+
+
+def test_seed_summaries_are_korean_literals(seed_graph: Graph) -> None:
+    tora = paper(seed_graph, "2407.21705")
+    for prop in (KG.whatsNew, KG.technicalDetails, KG.performanceHighlights):
+        (text,) = seed_graph.objects(tora, prop)
+        assert isinstance(text, Literal) and text.language == "ko"
+
+
+def test_seed_digest_node(seed_graph: Graph) -> None:
+    digest = URIRef(BASE + "digest/2024-08-01")
+    assert (digest, RDF.type, KG.Digest) in seed_graph
+    assert seed_graph.value(digest, SCHEMA.datePublished) == Literal("2024-08-01", datatype=XSD.date)
+    assert len(set(seed_graph.objects(digest, SCHEMA.hasPart))) == 12
+
+
+def test_other_kinds_are_not_techniques(seed_graph: Graph) -> None:
+    sora = URIRef(BASE + "concept/sora")
+    assert (sora, RDF.type, KG.Model) in seed_graph
+    assert (sora, RDF.type, KG.Technique) not in seed_graph
+    discovered = set(seed_graph.subjects(RDF.type, KG.DiscoveredConcept))
+    assert discovered and not discovered & set(seed_graph.subjects(RDF.type, KG.Technique))
+
+
+# ---- merging ------------------------------------------------------------------------------
+
+def listing(date: str, vote: str, authors: str, title: str = "T") -> Digest:
+    text = f"## Daily Papers ({date})\n### [{title}](https://arxiv.org/abs/2410.09342)\nVote: {vote}\nAuthors: {authors}\n"
+    return parse_digest(text, f"{date}.md")
+
+
+def test_paper_on_two_days_is_one_node_featured_on_both() -> None:
+    g = build_graph([listing("2024-10-16", "5", "A, B"), listing("2024-10-18", "9", "A, B")])
+    node = URIRef(BASE + "paper/2410.09342")
+    assert len(set(g.subjects(RDF.type, SCHEMA.ScholarlyArticle))) == 1
+    assert set(g.subjects(SCHEMA.hasPart, node)) == {URIRef(BASE + "digest/2024-10-16"),
+                                                      URIRef(BASE + "digest/2024-10-18")}
+    assert g.value(node, SCHEMA.upvoteCount) == Literal(9, datatype=XSD.integer)  # the latest day's vote
+
+
+def test_complete_author_list_beats_a_truncated_later_one() -> None:
+    merged, _ = merge_papers([listing("2024-10-16", "5", "A, B, C"), listing("2024-10-18", "-", "A, +, C")])
+    p = merged["2410.09342"].paper
+    assert p.authors == ("A", "B", "C") and not p.authors_truncated
+    assert p.votes == 5  # the latest day had no vote, so the last observed one stays
+
+
+def test_conflicting_titles_are_reported() -> None:
+    _, problems = merge_papers([listing("2024-10-16", "1", "A", "Old"), listing("2024-10-18", "1", "A", "New")])
+    assert [p.severity for p in problems] == ["warning"]
+    assert "kept the latest, 'New'" in problems[0].message
+
+
+def test_input_order_does_not_change_the_output() -> None:
+    a, b = listing("2024-10-16", "5", "A, B"), listing("2024-10-18", "9", "B, C")
+    assert turtle_text(build_graph([a, b])) == turtle_text(build_graph([b, a]))
+
+
+def test_other_base_iri() -> None:
+    g = build_graph([listing("2024-10-16", "5", "A")], base="http://example.org/kg/")
+    assert (URIRef("http://example.org/kg/paper/2410.09342"), RDF.type, SCHEMA.ScholarlyArticle) in g
+    assert all(not str(s).startswith(BASE) for s in g.subjects())
+
+
+def test_tricky_names_make_valid_distinct_iris() -> None:
+    names = ['A "quoted" <name>', "A_B", "A B", "]]> x", "José", "Jose\u0301"]  # the last two are one name (NFC)
+    g = build_graph([listing("2024-10-16", "1", ", ".join(names))])
+    people = {str(g.value(s, SCHEMA.name)) for s in g.subjects(RDF.type, SCHEMA.Person)}
+    assert len(people) == 5
+    text = turtle_text(g)
+    assert isomorphic(Graph().parse(data=text, format="turtle"), g)
+
+
+def test_date_of_a_digest_without_header_comes_from_file_name(tmp_path: Path) -> None:
+    (tmp_path / "2024-09-09.md").write_text("### [T](https://arxiv.org/abs/2409.00001)\nAuthors: A\n", "utf-8")
+    (digest,) = load_digests([tmp_path])
+    assert digest.papers[0].date == dt.date(2024, 9, 9)

@@ -1,0 +1,96 @@
+"""First-version technique mentions: the required patterns, one table row each."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.mentions import Extractor, best_long_form, is_abbreviation
+from kg.vocabulary import bundled_vocabulary
+
+EX = Extractor(bundled_vocabulary())
+
+
+def concepts(text: str) -> dict[str, str]:
+    return {m.concept: m.rule for m in EX.extract_text(text).mentions}
+
+
+# (text, concept key expected, rule expected)
+FOUND = [
+    # Long Form(ABBR), no space before the parenthesis, a particle after it.
+    ("Diffusion Transformer(DiT)을 사용합니다.", "diffusion-transformer", "definition"),
+    # Long Form (ABBR) with a space.
+    ("우리는 Low-Rank Adaptation (LoRA) 기법을 씁니다.", "lora", "definition"),
+    # ABBR(Long Form).
+    ("MoE(Mixture of Experts) 구조를 확장합니다.", "mixture-of-experts", "definition"),
+    # (Long Form; ABBR) inside one parenthesis.
+    ("희소 구조(Mixture of Experts; MoE)를 제안합니다.", "mixture-of-experts", "definition"),
+    # 한국어(English Term): a gloss of a known concept.
+    ("확산 모델(Diffusion Model)로 영상을 만듭니다.", "diffusion-model", "gloss"),
+    # English Term(한국어): the other direction.
+    ("Knowledge Distillation(지식 증류)을 적용합니다.", "knowledge-distillation", "gloss"),
+    # Korean particles glued to a known abbreviation, no definition nearby.
+    ("DiT를 확장하여 영상을 만듭니다.", "diffusion-transformer", "vocabulary"),
+    ("LoRA와 결합했습니다.", "lora", "vocabulary"),
+    # Plural abbreviation.
+    ("여러 LLMs의 성능을 비교합니다.", "large-language-model", "vocabulary"),
+    # Space and hyphen variants of a long form, any case.
+    ("mixture-of-experts 계층", "mixture-of-experts", "vocabulary"),
+    # A Korean label from the vocabulary.
+    ("강화 학습으로 정책을 학습합니다.", "reinforcement-learning", "vocabulary"),
+    # A term spread over hyphen and space in its definition.
+    ("3D Gaussian Splatting(3DGS)으로 장면을 표현합니다.", "3d-gaussian-splatting", "definition"),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "rule"), FOUND, ids=[f[0][:24] for f in FOUND])
+def test_found(text: str, key: str, rule: str) -> None:
+    assert concepts(text).get(key) == rule, concepts(text)
+
+
+NOT_FOUND = [
+    # MT-Bench is a benchmark, not machine translation.
+    ("MT-Bench에서 평가했습니다.", "machine-translation"),
+    # An abbreviation defined in the text with another meaning beats the vocabulary's.
+    ("Multi-Token (MT) 예측을 씁니다. MT는 빠릅니다.", "machine-translation"),
+    # Letters inside a longer word are not a mention.
+    ("DiTTO 모델", "diffusion-transformer"),
+    # A bare ambiguous acronym that the vocabulary deliberately does not define.
+    ("MAE가 낮습니다.", "masked-autoencoder"),
+]
+
+
+@pytest.mark.parametrize(("text", "key"), NOT_FOUND, ids=[n[0][:24] for n in NOT_FOUND])
+def test_not_found(text: str, key: str) -> None:
+    assert key not in concepts(text)
+
+
+def test_unknown_definition_becomes_a_discovered_concept_and_resolves_later_uses() -> None:
+    found = EX.extract_text("Trajectory Extractor(TE)를 설계했습니다. TE는 궤적을 인코딩합니다.")
+    (concept,) = found.discovered
+    assert (concept.key, concept.kind, concept.pref_label, concept.alt_labels) == (
+        "trajectory-extractor", "DiscoveredConcept", "Trajectory Extractor", ("TE",))
+    assert [m.rule for m in found.mentions] == ["definition", "local"]
+
+
+def test_spans_point_at_the_matched_text() -> None:
+    text = "Tora는 Diffusion Transformer(DiT)를 확장하고 LoRA와 결합합니다."
+    for m in EX.extract_text(text).mentions:
+        assert text[m.start:m.end] == m.label
+
+
+@pytest.mark.parametrize(("abbr", "words", "expected"), [
+    ("DiT", "a scalable Diffusion Transformer", "Diffusion Transformer"),  # shortest tail that spells it
+    ("MoMa", "Mixture of Modality-Aware Experts", "Mixture of Modality-Aware Experts"),
+    ("ALR", "변형된 Adaptive Learning Rate", "Adaptive Learning Rate"),
+    ("XYZ", "Diffusion Transformer", None),                                # letters absent
+    ("TE", "Tex", None),                                                   # one word only is no long form
+])
+def test_best_long_form(abbr: str, words: str, expected: str | None) -> None:
+    assert best_long_form(abbr, words) == expected
+
+
+@pytest.mark.parametrize(("token", "expected"), [
+    ("DiT", True), ("3DGS", True), ("GPT-4o", True), ("SOTA", False), ("Sora", False), ("2023", False),
+])
+def test_is_abbreviation(token: str, expected: bool) -> None:
+    assert is_abbreviation(token) is expected
