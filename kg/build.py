@@ -90,9 +90,15 @@ def merge_papers(digests: Iterable[Digest]) -> tuple[dict[str, MergedPaper], lis
         latest = ordered[-1]
         titles = {p.title for p in ordered}
         if len(titles) > 1:
-            problems.append(Problem(latest.source, latest.line,
-                                    f"paper {arxiv_id} has {len(titles)} different titles across listings; "
-                                    f"kept the latest, {latest.title!r}", "warning"))
+            problems.append(
+                Problem(
+                    latest.source,
+                    latest.line,
+                    f"paper {arxiv_id} has {len(titles)} different titles across listings; "
+                    f"kept the latest, {latest.title!r}",
+                    "warning",
+                )
+            )
         complete = [p for p in ordered if p.authors and not p.authors_truncated]
         by_authors = (complete or [p for p in ordered if p.authors] or ordered)[-1]
         voted = [p for p in ordered if p.votes is not None]
@@ -243,9 +249,7 @@ def digest_dates(digests: Iterable[Digest]) -> dict[dt.date, set[str]]:
     return dates
 
 
-def build_graph(
-    digests: Iterable[Digest], *, vocabulary: Vocabulary | None = None, base: str = DEFAULT_BASE
-) -> Graph:
+def build_graph(digests: Iterable[Digest], *, vocabulary: Vocabulary | None = None, base: str = DEFAULT_BASE) -> Graph:
     """The knowledge graph of ``digests`` (merge warnings are available from ``merge_papers``)."""
     digests = list(digests)
     merged, _ = merge_papers(digests)

@@ -62,18 +62,33 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
     build.add_argument("--base", type=_base, default=DEFAULT_BASE, help=f"base of data IRIs (default: {DEFAULT_BASE})")
     build.add_argument("--no-html", action="store_true", help="write graph.ttl only")
-    build.add_argument("--max-nodes", type=_positive, default=1500,
-                       help="most nodes shown in graph.html; the rest are counted as hidden (default: 1500)")
-    build.add_argument("--max-file-size", type=_positive, default=DEFAULT_MAX_BYTES // (1024 * 1024),
-                       metavar="MB", help="refuse input files larger than this (default: 64)")
+    build.add_argument(
+        "--max-nodes",
+        type=_positive,
+        default=1500,
+        help="most nodes shown in graph.html; the rest are counted as hidden (default: 1500)",
+    )
+    build.add_argument(
+        "--max-file-size",
+        type=_positive,
+        default=DEFAULT_MAX_BYTES // (1024 * 1024),
+        metavar="MB",
+        help="refuse input files larger than this (default: 64)",
+    )
     build.set_defaults(handler=_build)
     return parser
 
 
 def _build(args: argparse.Namespace) -> int:
     try:
-        result = run_build(args.inputs, args.out, base=args.base, html=not args.no_html,
-                           max_nodes=args.max_nodes, max_bytes=args.max_file_size * 1024 * 1024)
+        result = run_build(
+            args.inputs,
+            args.out,
+            base=args.base,
+            html=not args.no_html,
+            max_nodes=args.max_nodes,
+            max_bytes=args.max_file_size * 1024 * 1024,
+        )
     except InputError as err:
         print(f"kg build: {err}", file=sys.stderr)
         return EXIT_USAGE

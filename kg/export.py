@@ -50,5 +50,5 @@ def write_turtle(graph: Graph, path: Path, base: str = DEFAULT_BASE) -> Path:
     return write_atomic(path, turtle_text(graph, base))
 
 
-def write_html(graph: Graph, network: nx.DiGraph, path: Path, *, title: str, max_nodes: int) -> Path:
+def write_html(graph: Graph, network: nx.DiGraph[str], path: Path, *, title: str, max_nodes: int) -> Path:
     return write_atomic(path, render_html(graph, network, title=title, max_nodes=max_nodes))

@@ -55,7 +55,7 @@ class Selection:
     hidden: dict[str, int]
 
 
-def select_nodes(network: nx.DiGraph, max_nodes: int) -> Selection:
+def select_nodes(network: nx.DiGraph[str], max_nodes: int) -> Selection:
     """All nodes but digests when they fit, else the most connected share of each kind."""
     shown = [n for n, d in network.nodes(data=True) if d["kind"] != "digest"]
     if len(shown) <= max_nodes:
@@ -65,8 +65,10 @@ def select_nodes(network: nx.DiGraph, max_nodes: int) -> Selection:
     def by_kind(*kinds: str) -> list[str]:
         return [n for n in shown if network.nodes[n]["kind"] in kinds]
 
-    concepts = sorted(by_kind(*[k for k in STYLE if k not in ("paper", "person")]),
-                      key=lambda n: (network.nodes[n]["kind"] == "discoveredconcept", -degree[n], n))
+    concepts = sorted(
+        by_kind(*[k for k in STYLE if k not in ("paper", "person")]),
+        key=lambda n: (network.nodes[n]["kind"] == "discoveredconcept", -degree[n], n),
+    )
     concepts = concepts[: int(max_nodes * _SHARES["concept"])]
     papers = sorted(by_kind("paper"), key=lambda n: (-(network.nodes[n].get("votes") or 0), -degree[n], n))
     papers = papers[: int(max_nodes * _SHARES["paper"])]
@@ -87,7 +89,7 @@ def select_nodes(network: nx.DiGraph, max_nodes: int) -> Selection:
     return Selection(tuple(sorted(chosen)), hidden)
 
 
-def layout(network: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
+def layout(network: nx.Graph[str], seed: int = 7) -> dict[str, tuple[float, float]]:
     """Positions computed once in Python (a page with physics off is interactive at once)."""
     if network.number_of_nodes() == 0:
         return {}
@@ -97,7 +99,7 @@ def layout(network: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
     return {n: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for n, (x, y) in pos.items()}
 
 
-def _details(graph: Graph, node: str, data: dict[str, object], network: nx.DiGraph) -> dict[str, object]:
+def _details(graph: Graph, node: str, data: dict[str, object], network: nx.DiGraph[str]) -> dict[str, object]:
     iri = URIRef(node)
     kind = str(data["kind"])
     out: dict[str, object] = {"kind": STYLE.get(kind, (kind,))[0], "label": data["label"]}
@@ -113,7 +115,8 @@ def _details(graph: Graph, node: str, data: dict[str, object], network: nx.DiGra
         )
         out["authors"] = [name for _, name in authors]
         out["days"] = sorted(
-            str(network.nodes[u].get("date", "")) for u in network.predecessors(node)
+            str(network.nodes[u].get("date", ""))
+            for u in network.predecessors(node)
             if network.nodes[u]["kind"] == "digest"
         )
         out["sections"] = [
@@ -126,14 +129,17 @@ def _details(graph: Graph, node: str, data: dict[str, object], network: nx.DiGra
             network.nodes[v]["label"] for v, d in network[node].items() if d["relation"] == "mentions"
         )
     elif kind == "person":
-        out["papers"] = sorted(network.nodes[u]["label"] for u in network.predecessors(node)
-                               if network.nodes[u]["kind"] == "paper")
+        out["papers"] = sorted(
+            network.nodes[u]["label"] for u in network.predecessors(node) if network.nodes[u]["kind"] == "paper"
+        )
     else:
         out["altLabels"] = sorted(str(a) for a in graph.objects(iri, SKOS.altLabel))
-        out["broader"] = sorted(network.nodes[v]["label"] for v, d in network[node].items()
-                                if d["relation"] == "broader")
-        out["papers"] = sorted(network.nodes[u]["label"] for u in network.predecessors(node)
-                               if network.nodes[u]["kind"] == "paper")
+        out["broader"] = sorted(
+            network.nodes[v]["label"] for v, d in network[node].items() if d["relation"] == "broader"
+        )
+        out["papers"] = sorted(
+            network.nodes[u]["label"] for u in network.predecessors(node) if network.nodes[u]["kind"] == "paper"
+        )
     return out
 
 
@@ -142,7 +148,7 @@ def _search_terms(graph: Graph, node: str, label: str) -> str:
     return "\n".join(labels)
 
 
-def build_pyvis(graph: Graph, network: nx.DiGraph, selection: Selection) -> tuple[Network, dict[str, object]]:
+def build_pyvis(graph: Graph, network: nx.DiGraph[str], selection: Selection) -> tuple[Network, dict[str, object]]:
     """The pyvis network of the selected nodes, and the per-node details for the side panel."""
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     chosen = set(selection.nodes)
@@ -158,33 +164,58 @@ def build_pyvis(graph: Graph, network: nx.DiGraph, selection: Selection) -> tupl
         short = label if len(label) <= 40 else label[:38] + "…"
         size = 8 + 3 * math.sqrt(degree.get(n, 0))
         if kind == "paper" and data.get("votes"):
-            size += math.sqrt(float(data["votes"]))  # type: ignore[arg-type]
+            size += math.sqrt(float(data["votes"]))
         x, y = pos.get(n, (0.0, 0.0))
-        net.nodes.append({
-            "id": n, "label": short, "title": label, "shape": shape, "color": colour,
-            "size": round(size, 1), "x": x, "y": y, "group": kind,
-            "font": {"size": _FONT_SIZES.get(kind, 16)},
-            "search": _search_terms(graph, n, label),
-        })
+        net.nodes.append(
+            {
+                "id": n,
+                "label": short,
+                "title": label,
+                "shape": shape,
+                "color": colour,
+                "size": round(size, 1),
+                "x": x,
+                "y": y,
+                "group": kind,
+                "font": {"size": _FONT_SIZES.get(kind, 16)},
+                "search": _search_terms(graph, n, label),
+            }
+        )
         net.node_ids.append(n)
         details[n] = _details(graph, n, dict(data), network)
     for u, v, d in sorted(sub.edges(data=True)):
-        net.edges.append({"from": u, "to": v, "color": EDGE_COLOURS.get(d["relation"], "#cccccc"),
-                          "title": d["relation"], "arrows": "to" if d["relation"] == "broader" else ""})
-    net.set_options(json.dumps({
-        "physics": {"enabled": False},
-        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True},
-        "edges": {"smooth": False, "width": 1},
-        "nodes": {"borderWidth": 1},
-    }))
+        net.edges.append(
+            {
+                "from": u,
+                "to": v,
+                "color": EDGE_COLOURS.get(d["relation"], "#cccccc"),
+                "title": d["relation"],
+                "arrows": "to" if d["relation"] == "broader" else "",
+            }
+        )
+    net.set_options(
+        json.dumps(
+            {
+                "physics": {"enabled": False},
+                "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True},
+                "edges": {"smooth": False, "width": 1},
+                "nodes": {"borderWidth": 1},
+            }
+        )
+    )
     return net, details
 
 
 def _script_json(value: object) -> str:
     """JSON safe to put inside a <script> element: no '<', '>' or '&' survive."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") \
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _vis_assets() -> tuple[str, str]:
@@ -197,7 +228,7 @@ def _vis_assets() -> tuple[str, str]:
     return js, css
 
 
-def render_html(graph: Graph, network: nx.DiGraph, *, title: str = "papers-kg", max_nodes: int = 1500) -> str:
+def render_html(graph: Graph, network: nx.DiGraph[str], *, title: str = "papers-kg", max_nodes: int = 1500) -> str:
     """The whole page as one string: no external requests, no digest text as markup."""
     selection = select_nodes(network, max_nodes)
     net, details = build_pyvis(graph, network, selection)
@@ -205,15 +236,21 @@ def render_html(graph: Graph, network: nx.DiGraph, *, title: str = "papers-kg", 
     for n in selection.nodes:
         kind = str(network.nodes[n]["kind"])
         counts[kind] = counts.get(kind, 0) + 1
-    legend = [{"kind": k, "label": v[0], "colour": v[2], "shown": counts.get(k, 0),
-               "hidden": selection.hidden.get(k, 0)} for k, v in STYLE.items()
-              if counts.get(k) or selection.hidden.get(k)]
+    legend = [
+        {"kind": k, "label": v[0], "colour": v[2], "shown": counts.get(k, 0), "hidden": selection.hidden.get(k, 0)}
+        for k, v in STYLE.items()
+        if counts.get(k) or selection.hidden.get(k)
+    ]
     js, css = _vis_assets()
     folder = resources.files("kg").joinpath("templates")
     env = Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(["html"]))
-    data = {"nodes": net.nodes, "edges": net.edges, "details": details, "legend": legend,
-            "options": net.options}
+    data = {"nodes": net.nodes, "edges": net.edges, "details": details, "legend": legend, "options": net.options}
     return env.get_template("graph.html").render(
-        title=title, vis_js=js, vis_css=css, data=_script_json(data), legend=legend,
-        total_hidden=sum(selection.hidden.values()), shown=len(selection.nodes),
+        title=title,
+        vis_js=js,
+        vis_css=css,
+        data=_script_json(data),
+        legend=legend,
+        total_hidden=sum(selection.hidden.values()),
+        shown=len(selection.nodes),
     )

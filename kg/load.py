@@ -64,14 +64,14 @@ def decode_digest(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
-        problem = Problem(name, line, f"not valid UTF-8 (byte 0x{data[err.start]:02X}); undecodable bytes "
-                          "were replaced by U+FFFD")
+        problem = Problem(
+            name, line, f"not valid UTF-8 (byte 0x{data[err.start]:02X}); undecodable bytes were replaced by U+FFFD"
+        )
         return data.decode("utf-8-sig", errors="replace"), [problem]
 
 
 def _too_large(name: str, size: int, max_bytes: int) -> Problem:
-    return Problem(name, 1, f"file is {size:,} bytes, over the limit of {max_bytes:,} (--max-file-size); "
-                   "not read")
+    return Problem(name, 1, f"file is {size:,} bytes, over the limit of {max_bytes:,} (--max-file-size); not read")
 
 
 def read_digest(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None) -> Digest:
@@ -90,8 +90,7 @@ def read_digest(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None
     digest = parse_digest(text, source=name)
     problems.extend(digest.problems)
     if not digest.papers and not any(p.severity == "error" for p in digest.problems):
-        problems.append(Problem(name, 1, "no papers found: expected '### [Title](https://arxiv.org/abs/ID)' "
-                                "headings"))
+        problems.append(Problem(name, 1, "no papers found: expected '### [Title](https://arxiv.org/abs/ID)' headings"))
     return Digest(digest.source, digest.date, digest.papers, tuple(problems))
 
 

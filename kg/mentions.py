@@ -38,10 +38,38 @@ _BEFORE_ABBR = re.compile(r"([A-Za-z0-9][A-Za-z0-9\-.]{0,11})\s?$")
 _LEFT = r"(?<![A-Za-z0-9])"
 _RIGHT = r"(?:s|es)?(?![A-Za-z0-9])(?!-(?:[Bb]ench|[Ee]val|\d))"
 # Abbreviations that name no concept (or too many to be useful as one).
-_STOP_ABBRS = frozenset({
-    "AI", "API", "APIs", "GPU", "GPUs", "CPU", "ID", "IDs", "UI", "URL", "PDF", "FPS", "SOTA", "SoTA",
-    "TB", "GB", "MB", "KB", "USD", "ETC", "EU", "US", "UK", "PhD", "IoU", "FLOPs", "KO", "EN",
-})
+_STOP_ABBRS = frozenset(
+    {
+        "AI",
+        "API",
+        "APIs",
+        "GPU",
+        "GPUs",
+        "CPU",
+        "ID",
+        "IDs",
+        "UI",
+        "URL",
+        "PDF",
+        "FPS",
+        "SOTA",
+        "SoTA",
+        "TB",
+        "GB",
+        "MB",
+        "KB",
+        "USD",
+        "ETC",
+        "EU",
+        "US",
+        "UK",
+        "PhD",
+        "IoU",
+        "FLOPs",
+        "KO",
+        "EN",
+    }
+)
 
 
 def is_abbreviation(token: str) -> bool:
@@ -83,7 +111,7 @@ def best_long_form(abbr: str, words: str) -> str | None:
         s -= 1
     start = max(words.rfind(" ", 0, i + 1), words.rfind("-", 0, i + 1) if i >= 0 and words[i] == "-" else -1) + 1
     long_form = words[start:].strip(" -")
-    if len(long_form) <= len(abbr) or " " not in long_form and "-" not in long_form:
+    if len(long_form) <= len(abbr) or (" " not in long_form and "-" not in long_form):
         return None
     return long_form
 
@@ -119,7 +147,7 @@ class Extractor:
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
-        self.exact: dict[str, str] = {}   # case-sensitive canon -> concept key
+        self.exact: dict[str, str] = {}  # case-sensitive canon -> concept key
         self.folded: dict[str, str] = {}  # case-folded canon -> concept key
         self.korean: dict[str, str] = {}  # Korean label without spaces -> concept key
         latin: set[str] = set()

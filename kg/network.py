@@ -15,7 +15,7 @@ class in lower case: ``technique``, ``model``, ``dataset``, ``metric``, ``task``
 ... ''', "d.md")
 >>> nxg = to_networkx(build_graph([d]))
 >>> sorted(nxg.nodes[n]["kind"] for n in nxg.successors("https://w3id.org/papers-kg/paper/2407.21770"))
-['person', 'person', 'technique']
+['person', 'person', 'technique', 'technique']
 """
 
 from __future__ import annotations
@@ -38,11 +38,11 @@ NODE_CLASSES = {SCHEMA.ScholarlyArticle: "paper", SCHEMA.Person: "person", KG.Di
 _EDGES = {SCHEMA.author: "author", SCHEMA.mentions: "mentions", SKOS.broader: "broader", SCHEMA.hasPart: "has_part"}
 
 
-def to_networkx(graph: Graph) -> nx.DiGraph:
+def to_networkx(graph: Graph) -> nx.DiGraph[str]:
     """Papers, people, digests and concepts as typed nodes with the edges between them."""
-    out: nx.DiGraph = nx.DiGraph()
+    out: nx.DiGraph[str] = nx.DiGraph()
     for cls, kind in NODE_CLASSES.items():
-        for node in sorted(graph.subjects(RDF.type, cls)):
+        for node in sorted(s for s in graph.subjects(RDF.type, cls) if isinstance(s, URIRef)):
             out.add_node(str(node), kind=kind, label=_label(graph, node, kind))
     for n, data in out.nodes(data=True):
         if data["kind"] == "paper":
@@ -52,12 +52,13 @@ def to_networkx(graph: Graph) -> nx.DiGraph:
             data["votes"] = int(votes) if isinstance(votes, Literal) else None
         elif data["kind"] == "digest":
             data["date"] = str(graph.value(URIRef(n), SCHEMA.datePublished) or "")
-    positions = {
-        (str(paper), str(graph.value(a, PROV.agent))): int(graph.value(a, SCHEMA.position) or 0)
-        for paper, a in graph.subject_objects(PROV.qualifiedAttribution)
-    }
+    positions: dict[tuple[str, str], int] = {}
+    for paper, attribution in graph.subject_objects(PROV.qualifiedAttribution):
+        position = graph.value(attribution, SCHEMA.position)
+        if isinstance(position, Literal):
+            positions[(str(paper), str(graph.value(attribution, PROV.agent)))] = int(position)
     for predicate, relation in _EDGES.items():
-        for s, o in sorted(graph.subject_objects(predicate)):
+        for s, o in sorted(graph.subject_objects(predicate), key=str):
             if str(s) in out and str(o) in out:
                 attrs: dict[str, object] = {"relation": relation}
                 if relation == "author":
@@ -72,7 +73,7 @@ def _label(graph: Graph, node: URIRef, kind: str) -> str:
     return str(value) if value is not None else str(node).rsplit("/", 1)[-1]
 
 
-def coauthor_graph(network: nx.DiGraph) -> nx.Graph:
+def coauthor_graph(network: nx.DiGraph[str]) -> nx.Graph[str]:
     """People linked by the number of papers they share (edge attribute ``papers``).
 
     >>> g = nx.DiGraph()
@@ -81,7 +82,7 @@ def coauthor_graph(network: nx.DiGraph) -> nx.Graph:
     >>> list(coauthor_graph(g).edges(data=True))
     [('a', 'b', {'papers': 1})]
     """
-    out: nx.Graph = nx.Graph()
+    out: nx.Graph[str] = nx.Graph()
     for n, data in network.nodes(data=True):
         if data.get("kind") == "person":
             out.add_node(n, **data)

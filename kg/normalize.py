@@ -36,9 +36,7 @@ def strip_invisible(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     if text.isascii() and text.isprintable():
         return text
-    return "".join(
-        ch for ch in text if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in ("Cf", "Cc", "Cs")
-    )
+    return "".join(ch for ch in text if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in ("Cf", "Cc", "Cs"))
 
 
 def clean_text(text: str) -> str:

@@ -46,7 +46,8 @@ _PAPER = re.compile(r"^###\s")
 _LINK = re.compile(r"^###\s+\[(?P<title>.*)\]\(\s*(?P<url>[^()\s]*)\s*\)\s*$")
 _VOTE = re.compile(r"^Vote\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 _AUTHORS = re.compile(r"^Authors\s*:\s*(?P<value>.*)$", re.IGNORECASE)
-_MEDIA = re.compile(r"^(?:!\[[^\]]*\]\(.*\)|<video\b.*|<img\b.*)$", re.IGNORECASE)
+# Thumbnails, avatars and the early variant's "[Watch Video](url)" and "<div><video ...>" lines.
+_MEDIA = re.compile(r"^(?:!\[[^\]]*\]\(.*\)|\[Watch Video\].*|<(?:div|video|img)\b.*)$", re.IGNORECASE)
 _BULLET = re.compile(r"^[-*]\s+(?P<body>.*)$")
 # "**Label**: text", "***Label***: text", "**Label:** text", "***Label*: text" (a corpus typo).
 _LABEL = re.compile(r"^\*{1,4}\s*(?P<label>[^*\n]{1,80}?)\s*(?P<colon>:)?\s*\*{1,4}\s*(?(colon)|:)\s*(?P<text>.*)$")
@@ -191,8 +192,6 @@ class _Reader:
         while i < len(self.lines):
             i = self.step(i)
         self.finish_paper()
-        if not self.saw_header:
-            self.date_from_name()
         return Digest(self.source, self.first_date, tuple(self.papers), tuple(self.problems))
 
     def step(self, i: int) -> int:
@@ -210,8 +209,9 @@ class _Reader:
         if self.skipping:
             return i + 1
         if self.draft is None:
-            self.report(number, f"expected a '### [Title](https://arxiv.org/abs/ID)' heading; ignored {_show(line)}",
-                        "warning")
+            self.report(
+                number, f"expected a '### [Title](https://arxiv.org/abs/ID)' heading; ignored {_show(line)}", "warning"
+            )
             return i + 1
         self.read_body_line(line, number)
         return i + 1
@@ -222,8 +222,11 @@ class _Reader:
             self.date = dt.date.fromisoformat(raw.strip())
         except ValueError:
             self.date = None
-            self.report(number, f"expected a date YYYY-MM-DD in the header, got {_show(raw)}; "
-                        "the papers below are built without a digest date")
+            self.report(
+                number,
+                f"expected a date YYYY-MM-DD in the header, got {_show(raw)}; "
+                "the papers below are built without a digest date",
+            )
         if self.first_date is None:
             self.first_date = self.date
 
@@ -251,20 +254,30 @@ class _Reader:
             found = ARXIV_URL.search(text)
             arxiv_id = found.group("id") if found else None
             if arxiv_id is not None:
-                self.report(number, "expected '### [Title](https://arxiv.org/abs/ID)'; "
-                            f"read id {arxiv_id} from a malformed heading", "warning")
+                self.report(
+                    number,
+                    f"expected '### [Title](https://arxiv.org/abs/ID)'; read id {arxiv_id} from a malformed heading",
+                    "warning",
+                )
         if arxiv_id is None or not title:
-            what = "an arXiv link" if arxiv_id is None else "a title"
-            self.report(number, f"expected '### [Title](https://arxiv.org/abs/ID)' but found no {what} in "
-                        f"{_show(text)}; this paper is skipped")
+            what = "arXiv link" if arxiv_id is None else "title"
+            self.report(
+                number,
+                f"expected '### [Title](https://arxiv.org/abs/ID)' but found no {what} in "
+                f"{_show(text)}; this paper is skipped",
+            )
             self.skipping = True
             return i + used
         self.skipping = False
         if self.date is None and not self.saw_header:
             self.date = self.date_from_name()
         if arxiv_id in self.seen:
-            self.report(number, f"paper {arxiv_id} is listed again (first at line {self.seen[arxiv_id]}); "
-                        "both listings are merged into one paper", "warning")
+            self.report(
+                number,
+                f"paper {arxiv_id} is listed again (first at line {self.seen[arxiv_id]}); "
+                "both listings are merged into one paper",
+                "warning",
+            )
         else:
             self.seen[arxiv_id] = number
         self.draft = _Draft(line=number, arxiv_id=arxiv_id, title=title, date=self.date)
@@ -283,11 +296,13 @@ class _Reader:
             except ValueError:
                 date = None
         if date is None:
-            self.report(1, "expected a '## Daily Papers (YYYY-MM-DD)' header; papers are built without a "
-                        "digest date", "warning")
+            self.report(
+                1, "expected a '## Daily Papers (YYYY-MM-DD)' header; papers are built without a digest date", "warning"
+            )
         else:
-            self.report(1, f"expected a '## Daily Papers (YYYY-MM-DD)' header; date {date} taken from the "
-                        "file name", "warning")
+            self.report(
+                1, f"expected a '## Daily Papers (YYYY-MM-DD)' header; date {date} taken from the file name", "warning"
+            )
         self.date = self.first_date = date
         return date
 
@@ -301,14 +316,12 @@ class _Reader:
             if value.isdigit():
                 draft.votes = int(value)
             elif value not in ("-", ""):
-                self.report(number, f"expected 'Vote: N' or 'Vote: -', got {_show(line)}; vote left out",
-                            "warning")
+                self.report(number, f"expected 'Vote: N' or 'Vote: -', got {_show(line)}; vote left out", "warning")
             return
         if m := _AUTHORS.match(line):
             draft.authors, draft.hidden_after = parse_authors(m.group("value"))
             if not draft.authors:
-                self.report(number, "expected author names after 'Authors:'; the paper has no authors",
-                            "warning")
+                self.report(number, "expected author names after 'Authors:'; the paper has no authors", "warning")
             return
         if m := _BULLET.match(line):
             body = m.group("body")
@@ -331,8 +344,7 @@ class _Reader:
         if draft is None:
             return
         if draft.authors is None:
-            self.report(draft.line, f"paper {draft.arxiv_id} has no 'Authors:' line; built without authors",
-                        "warning")
+            self.report(draft.line, f"paper {draft.arxiv_id} has no 'Authors:' line; built without authors", "warning")
         self.papers.append(draft.freeze(self.source))
 
 

@@ -30,7 +30,7 @@ class BuildResult:
     """What a build made: the graph in both forms, the files written, and every problem found."""
 
     graph: Graph
-    network: nx.DiGraph
+    network: nx.DiGraph[str]
     digests: tuple[Digest, ...]
     problems: tuple[Problem, ...]
     outputs: tuple[Path, ...]

@@ -55,7 +55,7 @@ class _Terms:
         text = str(node)
         for ns, prefix in self.prefixes:
             if text.startswith(ns) and _LOCAL.match(text[len(ns) :]):
-                return f"{prefix}:{text[len(ns):]}"
+                return f"{prefix}:{text[len(ns) :]}"
         if self.base and text.startswith(self.base) and len(text) > len(self.base):
             rest = text[len(self.base) :]
             if not rest.startswith(("/", "#", "?")) and ":" not in rest.split("/", 1)[0]:

@@ -54,6 +54,7 @@ def test_golden_turtle_is_byte_identical_across_builds() -> None:
 
 # ---- the seed -----------------------------------------------------------------------------
 
+
 def paper(graph: Graph, arxiv_id: str) -> URIRef:
     (node,) = graph.subjects(SCHEMA.identifier, Literal(arxiv_id))
     assert isinstance(node, URIRef)
@@ -86,18 +87,23 @@ def test_seed_author_order_and_hidden_marker(seed_graph: Graph) -> None:
     llama = paper(seed_graph, "2407.21783")
     rows = seed_graph.query(
         "SELECT ?pos ?name WHERE { ?p prov:qualifiedAttribution ?a . ?a schema:position ?pos ; prov:agent ?x . "
-        "?x schema:name ?name } ORDER BY ?pos", initBindings={"p": llama})
+        "?x schema:name ?name } ORDER BY ?pos",
+        initBindings={"p": llama},
+    )
     names = [str(r.name) for r in rows]
     assert names[:2] == ["Alan Schelten", "Abhinav Pandey"] and len(names) == 22
     assert list(seed_graph.objects(llama, KG.hiddenAuthorsAfter)) == [Literal(13, datatype=XSD.integer)]
 
 
-@pytest.mark.parametrize(("label", "arxiv_id"), [
-    ("DiT", "2407.21705"),                 # Tora: "Diffusion Transformer(DiT)"
-    ("3DGS", "2407.21686"),                # the 3D Gaussian avatar
-    ("Mixture of Experts", "2407.21770"),  # MoMa, reached only through skos:broader
-    ("MoE", "2407.21770"),                 # the same, by abbreviation
-])
+@pytest.mark.parametrize(
+    ("label", "arxiv_id"),
+    [
+        ("DiT", "2407.21705"),  # Tora: "Diffusion Transformer(DiT)"
+        ("3DGS", "2407.21686"),  # the 3D Gaussian avatar
+        ("Mixture of Experts", "2407.21770"),  # MoMa, reached only through skos:broader
+        ("MoE", "2407.21770"),  # the same, by abbreviation
+    ],
+)
 def test_seed_techniques_reachable(seed_graph: Graph, label: str, arxiv_id: str) -> None:
     ids = {str(r.id) for r in run_query(seed_graph, "papers-by-technique", technique=label)}
     assert arxiv_id in ids
@@ -136,8 +142,11 @@ def test_other_kinds_are_not_techniques(seed_graph: Graph) -> None:
 
 # ---- merging ------------------------------------------------------------------------------
 
+
 def listing(date: str, vote: str, authors: str, title: str = "T") -> Digest:
-    text = f"## Daily Papers ({date})\n### [{title}](https://arxiv.org/abs/2410.09342)\nVote: {vote}\nAuthors: {authors}\n"
+    text = (
+        f"## Daily Papers ({date})\n### [{title}](https://arxiv.org/abs/2410.09342)\nVote: {vote}\nAuthors: {authors}\n"
+    )
     return parse_digest(text, f"{date}.md")
 
 
@@ -145,8 +154,10 @@ def test_paper_on_two_days_is_one_node_featured_on_both() -> None:
     g = build_graph([listing("2024-10-16", "5", "A, B"), listing("2024-10-18", "9", "A, B")])
     node = URIRef(BASE + "paper/2410.09342")
     assert len(set(g.subjects(RDF.type, SCHEMA.ScholarlyArticle))) == 1
-    assert set(g.subjects(SCHEMA.hasPart, node)) == {URIRef(BASE + "digest/2024-10-16"),
-                                                      URIRef(BASE + "digest/2024-10-18")}
+    assert set(g.subjects(SCHEMA.hasPart, node)) == {
+        URIRef(BASE + "digest/2024-10-16"),
+        URIRef(BASE + "digest/2024-10-18"),
+    }
     assert g.value(node, SCHEMA.upvoteCount) == Literal(9, datatype=XSD.integer)  # the latest day's vote
 
 

@@ -68,29 +68,44 @@ def test_unknown_definition_becomes_a_discovered_concept_and_resolves_later_uses
     found = EX.extract_text("Trajectory Extractor(TE)를 설계했습니다. TE는 궤적을 인코딩합니다.")
     (concept,) = found.discovered
     assert (concept.key, concept.kind, concept.pref_label, concept.alt_labels) == (
-        "trajectory-extractor", "DiscoveredConcept", "Trajectory Extractor", ("TE",))
+        "trajectory-extractor",
+        "DiscoveredConcept",
+        "Trajectory Extractor",
+        ("TE",),
+    )
     assert [m.rule for m in found.mentions] == ["definition", "local"]
 
 
 def test_spans_point_at_the_matched_text() -> None:
     text = "Tora는 Diffusion Transformer(DiT)를 확장하고 LoRA와 결합합니다."
     for m in EX.extract_text(text).mentions:
-        assert text[m.start:m.end] == m.label
+        assert text[m.start : m.end] == m.label
 
 
-@pytest.mark.parametrize(("abbr", "words", "expected"), [
-    ("DiT", "a scalable Diffusion Transformer", "Diffusion Transformer"),  # shortest tail that spells it
-    ("MoMa", "Mixture of Modality-Aware Experts", "Mixture of Modality-Aware Experts"),
-    ("ALR", "변형된 Adaptive Learning Rate", "Adaptive Learning Rate"),
-    ("XYZ", "Diffusion Transformer", None),                                # letters absent
-    ("TE", "Tex", None),                                                   # one word only is no long form
-])
+@pytest.mark.parametrize(
+    ("abbr", "words", "expected"),
+    [
+        ("DiT", "a scalable Diffusion Transformer", "Diffusion Transformer"),  # shortest tail that spells it
+        ("MoMa", "Mixture of Modality-Aware Experts", "Mixture of Modality-Aware Experts"),
+        ("ALR", "변형된 Adaptive Learning Rate", "Adaptive Learning Rate"),
+        ("XYZ", "Diffusion Transformer", None),  # letters absent
+        ("TE", "Tex", None),  # one word only is no long form
+    ],
+)
 def test_best_long_form(abbr: str, words: str, expected: str | None) -> None:
     assert best_long_form(abbr, words) == expected
 
 
-@pytest.mark.parametrize(("token", "expected"), [
-    ("DiT", True), ("3DGS", True), ("GPT-4o", True), ("SOTA", False), ("Sora", False), ("2023", False),
-])
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("DiT", True),
+        ("3DGS", True),
+        ("GPT-4o", True),
+        ("SOTA", False),
+        ("Sora", False),
+        ("2023", False),
+    ],
+)
 def test_is_abbreviation(token: str, expected: bool) -> None:
     assert is_abbreviation(token) is expected

@@ -21,7 +21,7 @@ def ontology() -> Graph:
 
 def test_namespace_and_ontology_agree_both_ways() -> None:
     g = ontology()
-    defined = {str(s)[len(NS):] for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(NS)}
+    defined = {str(s)[len(NS) :] for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(NS)}
     assert defined == set(KG.__annotations__)
 
 

@@ -44,8 +44,19 @@ def test_integers_round_trip(n: int) -> None:
 
 def test_hostile_strings_parse_in_rapper_too(tmp_path: Path) -> None:
     g = Graph()
-    for i, text in enumerate(['"quoted"', "back\\slash", "new\nline", "]]>", "<script>alert(1)</script>",
-                              "tab\tand\x01control", "𝒵𝒮2𝒵 한국어", '"""', "\u2028"]):
+    for i, text in enumerate(
+        [
+            '"quoted"',
+            "back\\slash",
+            "new\nline",
+            "]]>",
+            "<script>alert(1)</script>",
+            "tab\tand\x01control",
+            "𝒵𝒮2𝒵 한국어",
+            '"""',
+            "\u2028",
+        ]
+    ):
         g.add((URIRef(f"{S}/x{i}"), SKOS.note, Literal(text)))
     path = write_turtle(g, tmp_path / "g.ttl")
     assert isomorphic(Graph().parse(path, format="turtle"), g)

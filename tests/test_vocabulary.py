@@ -36,10 +36,17 @@ def test_no_two_concepts_share_a_label() -> None:
             assert seen.setdefault(label.lower(), c.key) == c.key, label
 
 
-@pytest.mark.parametrize(("key", "kind"), [
-    ("diffusion-transformer", "Technique"), ("lora", "Technique"), ("gpt-4o", "Model"),
-    ("imagenet", "Dataset"), ("fid", "Metric"), ("text-to-video-generation", "Task"),
-])
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        ("diffusion-transformer", "Technique"),
+        ("lora", "Technique"),
+        ("gpt-4o", "Model"),
+        ("imagenet", "Dataset"),
+        ("fid", "Metric"),
+        ("text-to-video-generation", "Task"),
+    ],
+)
 def test_kinds(key: str, kind: str) -> None:
     assert bundled_vocabulary().concepts[key].kind == kind
 
