@@ -115,6 +115,9 @@ def test_seed_page_works_offline(browser: Any, tmp_path: Path) -> None:
     page.fill("#search", "확산 모델")  # a Korean label of a technique
     page.press("#search", "Enter")
     assert page.evaluate("network.getSelectedNodes()") == ["https://w3id.org/papers-kg/concept/diffusion-model"]
+    page.fill("#search", "3DGS")  # an exact abbreviation finds the technique before papers that mention it
+    page.press("#search", "Enter")
+    assert page.evaluate("network.getSelectedNodes()") == ["https://w3id.org/papers-kg/concept/3d-gaussian-splatting"]
     paper = "https://w3id.org/papers-kg/paper/2407.21705"
     click_node(page, paper)
     assert (
