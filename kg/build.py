@@ -124,10 +124,9 @@ def _text_literal(text: str) -> Literal:
 
 
 class _Writer:
-    def __init__(self, minter: Minter, vocabulary: Vocabulary) -> None:
+    def __init__(self, minter: Minter) -> None:
         self.g = Graph()
         self.iri = minter
-        self.vocabulary = vocabulary
         for prefix, ns in PREFIXES.items():
             self.g.bind(prefix, ns, override=True, replace=True)
 
@@ -206,7 +205,7 @@ def graph_from_papers(
     """Write merged papers, their digests and every concept they reach into a new graph."""
     vocabulary = vocabulary or bundled_vocabulary()
     extractor = Extractor(vocabulary)
-    writer = _Writer(Minter(base), vocabulary)
+    writer = _Writer(Minter(base))
     used: set[str] = set()
     discovered: dict[str, Concept] = {}
     for arxiv_id in sorted(merged):

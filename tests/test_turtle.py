@@ -18,11 +18,12 @@ from tests.conftest import need_tool
 S = URIRef("https://w3id.org/papers-kg/paper/2407.21705")
 
 
-def rapper_count(path: Path) -> int:
+def rapper_graph(path: Path) -> Graph:
+    """What Raptor's rapper reads from a Turtle file, as N-Triples parsed back into rdflib."""
     rapper = need_tool("rapper")
-    done = subprocess.run([rapper, "-i", "turtle", "-c", str(path)], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return int(done.stderr.rsplit("returned ", 1)[1].split()[0])
+    done = subprocess.run([rapper, "-q", "-i", "turtle", "-o", "ntriples", str(path)], capture_output=True, timeout=600)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    return Graph().parse(data=done.stdout.decode("utf-8"), format="nt")
 
 
 @settings(max_examples=300, deadline=None)
@@ -60,13 +61,13 @@ def test_hostile_strings_parse_in_rapper_too(tmp_path: Path) -> None:
         g.add((URIRef(f"{S}/x{i}"), SKOS.note, Literal(text)))
     path = write_turtle(g, tmp_path / "g.ttl")
     assert isomorphic(Graph().parse(path, format="turtle"), g)
-    assert rapper_count(path) == len(g)
+    assert isomorphic(rapper_graph(path), g)
 
 
 def test_seed_round_trips_in_rdflib_and_rapper(seed_graph: Graph, tmp_path: Path) -> None:
     path = write_turtle(seed_graph, tmp_path / "seed.ttl")
     assert isomorphic(Graph().parse(path, format="turtle"), seed_graph)
-    assert rapper_count(path) == len(seed_graph)
+    assert isomorphic(rapper_graph(path), seed_graph)
 
 
 def test_output_is_readable(seed_graph: Graph) -> None:
