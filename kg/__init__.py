@@ -7,12 +7,12 @@
 """
 
 from kg.build import build_graph, merge_papers
-from kg.html import render_html
 from kg.load import InputError, example_digests, load_digests, read_digest
 from kg.mentions import Extractor
 from kg.model import Concept, Digest, Extraction, Mention, Paper, Problem, Section
 from kg.namespace import KG, SCHEMA, Minter
 from kg.network import coauthor_graph, to_networkx
+from kg.page import render_html
 from kg.parse import parse_digest
 from kg.pipeline import BuildResult, run_build
 from kg.turtle import serialize_turtle

@@ -179,6 +179,8 @@ class _Writer:
     def concept(self, concept: Concept) -> None:
         node = self.iri.concept(concept.key)
         self.add(node, RDF.type, getattr(KG, concept.kind))
+        if not concept.curated:
+            self.add(node, RDF.type, KG.DiscoveredConcept)
         self.add(node, SKOS.inScheme, self.iri.scheme())
         self.add(node, SKOS.prefLabel, Literal(concept.pref_label))
         for label in concept.alt_labels:
@@ -217,6 +219,8 @@ def graph_from_papers(
     for date in sorted(digest_sources):
         writer.digest(date, sorted(digest_sources[date]))
     reached = set()
+    for concept in discovered.values():  # a variant (ZipLoRA) brings its curated base (LoRA) along
+        used.update(b for b in concept.broader if b in vocabulary.concepts)
     for key in used & vocabulary.concepts.keys():
         reached.add(key)
         reached.update(vocabulary.ancestors(key))

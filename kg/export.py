@@ -13,8 +13,8 @@ import networkx as nx
 from rdflib import Graph
 
 from kg.build import PREFIXES
-from kg.html import render_html
 from kg.namespace import DEFAULT_BASE
+from kg.page import render_html
 from kg.turtle import serialize_turtle
 
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cache
 
 from kg.model import Concept, Extraction, Mention, Paper
 from kg.normalize import slugify
@@ -84,19 +86,48 @@ def is_abbreviation(token: str) -> bool:
     return upper >= 2 or (upper >= 1 and any(c.isdigit() for c in token))
 
 
-def best_long_form(abbr: str, words: str) -> str | None:
-    """Schwartz & Hearst's match: the shortest tail of ``words`` whose letters spell ``abbr``.
+_STOPWORDS = frozenset(
+    {"of", "the", "and", "for", "with", "to", "in", "on", "a", "an", "from", "via", "by", "at", "or"}
+)
 
-    Each letter or digit of the abbreviation, right to left, must occur in order in the long form,
-    and the first one must start a word.
 
-    >>> best_long_form("DiT", "a scalable Diffusion Transformer")
-    'Diffusion Transformer'
-    >>> best_long_form("3DGS", "using 3D Gaussian Splatting")
-    '3D Gaussian Splatting'
-    >>> best_long_form("XYZ", "Diffusion Transformer") is None
-    True
+def _align(abbr: str, tokens: list[list[str]]) -> bool:
+    """Can the letters of ``abbr`` spell ``tokens`` (words, each split at hyphens) as an acronym?
+
+    Every word must be entered at its first letter, except stop words, which may be skipped; later
+    hyphen parts of a word may be entered or skipped. Inside a part, a letter of the abbreviation
+    may match a later letter when it is lower case or a digit, or the part's letter is a capital.
     """
+    chars = [c for c in abbr if c.isalnum()]
+    parts = [(w, k, part) for w, word in enumerate(tokens) for k, part in enumerate(word) if part]
+
+    @cache
+    def go(i: int, at: int, pos: int) -> bool:  # next abbreviation char i; inside parts[at] after pos
+        word_index = parts[at][0]
+        if i == len(chars):
+            return all(parts[n][0] == word_index for n in range(at, len(parts)))  # no word left unentered
+        c = chars[i]
+        part = parts[at][2]
+        for q in range(pos, len(part)):  # stay inside the current part
+            inside = c.islower() or c.isdigit() or part[q].isupper()
+            if part[q].lower() == c.lower() and inside and go(i + 1, at, q + 1):
+                return True
+        for nxt in range(at + 1, len(parts)):  # enter a later part at its first letter
+            _, k, text = parts[nxt]
+            if text[0].lower() == c.lower() and go(i + 1, nxt, 1):
+                return True
+            # only skippable parts may be jumped over: later hyphen parts, and stop words
+            if k == 0 and text.lower() not in _STOPWORDS:
+                break
+        return False
+
+    if not parts or not chars or parts[0][2][0].lower() != chars[0].lower():
+        return False
+    return go(1, 0, 1)
+
+
+def _schwartz_hearst(abbr: str, words: str) -> str | None:
+    """Schwartz & Hearst's match: the shortest tail of ``words`` whose letters spell ``abbr``."""
     s, i = len(abbr) - 1, len(words) - 1
     while s >= 0:
         c = abbr[s].lower()
@@ -109,11 +140,335 @@ def best_long_form(abbr: str, words: str) -> str | None:
             return None
         i -= 1
         s -= 1
-    start = max(words.rfind(" ", 0, i + 1), words.rfind("-", 0, i + 1) if i >= 0 and words[i] == "-" else -1) + 1
-    long_form = words[start:].strip(" -")
+    return words[words.rfind(" ", 0, i + 1) + 1 :]
+
+
+def best_long_form(abbr: str, words: str) -> str | None:
+    """The long form that ``abbr`` abbreviates at the end of ``words``, or ``None``.
+
+    First the fewest whole words that ``abbr`` spells as an acronym (so PPO takes all of
+    "Proximal Policy Optimization", not "Policy Optimization"); failing that, Schwartz & Hearst's
+    shortest tail. A long form has at least two words and is longer than the abbreviation.
+
+    >>> best_long_form("DiT", "a scalable Diffusion Transformer")
+    'Diffusion Transformer'
+    >>> best_long_form("PPO", "the Proximal Policy Optimization")
+    'Proximal Policy Optimization'
+    >>> best_long_form("MLLMs", "Multi-modal Large Language Models")
+    'Multi-modal Large Language Models'
+    >>> best_long_form("XYZ", "Diffusion Transformer") is None
+    True
+    """
+    tokens = words.split()
+    limit = min(len(tokens), max(len([c for c in abbr if c.isalnum()]) + 5, 2))
+    for k in range(1, limit + 1):
+        tail = tokens[-k:]
+        if tail[0].lower() in _STOPWORDS:
+            continue
+        if _align(abbr, [t.split("-") for t in tail]):
+            return _long_enough(abbr, " ".join(tail))
+    found = _schwartz_hearst(abbr, " ".join(tokens[-limit:]))
+    return _long_enough(abbr, found.strip(" -")) if found else None
+
+
+def _long_enough(abbr: str, long_form: str) -> str | None:
     if len(long_form) <= len(abbr) or (" " not in long_form and "-" not in long_form):
         return None
     return long_form
+
+
+# Head nouns that tell what kind of thing a discovered long form names.
+_HEADS = {
+    "Technique": (
+        "attention",
+        "learning",
+        "optimization",
+        "optimisation",
+        "network",
+        "transformer",
+        "encoder",
+        "decoder",
+        "autoencoder",
+        "module",
+        "mechanism",
+        "algorithm",
+        "method",
+        "tuning",
+        "finetuning",
+        "training",
+        "pretraining",
+        "sampling",
+        "decoding",
+        "distillation",
+        "regularization",
+        "quantization",
+        "embedding",
+        "adapter",
+        "adaptation",
+        "architecture",
+        "search",
+        "pruning",
+        "merging",
+        "alignment",
+        "prompting",
+        "fusion",
+        "pooling",
+        "normalization",
+        "loss",
+        "objective",
+        "guidance",
+        "diffusion",
+        "flow",
+        "matching",
+        "model",
+        "splatting",
+        "field",
+        "layer",
+        "head",
+        "block",
+        "tokenizer",
+        "quantizer",
+        "cache",
+        "routing",
+        "parallelism",
+        "policy",
+        "estimation",
+        "augmentation",
+        "masking",
+        "scheduling",
+        "scaling",
+        "unlearning",
+        "inference",
+        "reasoning",
+        "planning",
+        "retrieval",
+        "compression",
+        "sparsification",
+        "refinement",
+        "feedback",
+        "reward",
+        "extractor",
+        "fuser",
+        "predictor",
+        "generator",
+        "discriminator",
+        "planner",
+        "verifier",
+        "critic",
+        "router",
+        "resampler",
+        "aggregator",
+        "projector",
+        "estimator",
+        "retriever",
+        "reranker",
+        "selector",
+        "scheduler",
+        "controller",
+        "regularizer",
+        "backbone",
+        "gating",
+        "connector",
+        "mixer",
+        "function",
+        "insertion",
+        "removal",
+        "control",
+        "prompt",
+        "token",
+        "factorization",
+        "resampling",
+        "verification",
+        "modeling",
+        "modelling",
+        "injection",
+        "inversion",
+        "decomposition",
+        "transform",
+        "gradient",
+        "convolution",
+        "kernel",
+        "filter",
+    ),
+    "Dataset": ("dataset", "benchmark", "bench", "corpus", "suite", "collection", "arena", "leaderboard"),
+    "Metric": (
+        "score",
+        "rate",
+        "error",
+        "accuracy",
+        "distance",
+        "ratio",
+        "index",
+        "metric",
+        "similarity",
+        "precision",
+        "recall",
+        "proportion",
+        "perplexity",
+        "correlation",
+        "coefficient",
+        "f1",
+    ),
+    "Task": (
+        "generation",
+        "recognition",
+        "answering",
+        "translation",
+        "segmentation",
+        "detection",
+        "classification",
+        "understanding",
+        "captioning",
+        "synthesis",
+        "reconstruction",
+        "editing",
+        "tracking",
+        "completion",
+        "localization",
+        "summarization",
+        "grounding",
+        "forecasting",
+        "extraction",
+        "linking",
+    ),
+}
+_HEAD_KIND = {head: kind for kind, heads in _HEADS.items() for head in heads}
+# Two-word heads that override the last word ("learning rate" is a technique, not a metric).
+_HEAD_KIND.update({"learning rate": "Technique", "language model": "Technique", "reward model": "Technique"})
+
+
+# Last words of defined names that are not methods: properties, settings, data and fields.
+_NOT_METHOD_HEADS = frozenset(
+    {
+        "distribution",
+        "domain",
+        "value",
+        "key",
+        "art",
+        "resolution",
+        "range",
+        "intelligence",
+        "language",
+        "vision",
+        "view",
+        "image",
+        "images",
+        "video",
+        "videos",
+        "text",
+        "data",
+        "level",
+        "time",
+        "space",
+        "world",
+        "vehicle",
+        "vehicles",
+        "system",
+        "systems",
+        "agent",
+        "agents",
+        "interface",
+        "robot",
+        "robots",
+        "user",
+        "human",
+        "humans",
+        "content",
+        "question",
+        "questions",
+        "answer",
+        "answers",
+        "instruction",
+        "instructions",
+        "set",
+        "sets",
+        "problem",
+        "problems",
+        "environment",
+        "environments",
+        "capability",
+        "capabilities",
+        "reality",
+        "imaging",
+        "process",
+        "processing",
+        "graph",
+        "graphs",
+        "logic",
+        "theory",
+        "languages",
+        "sequence",
+        "sequences",
+    }
+)
+
+
+def _names_a_method(long_form: str) -> bool:
+    head = re.split(r"[\s\-]+", long_form.lower())[-1]
+    return (
+        head not in _NOT_METHOD_HEADS
+        and head.rstrip("s") not in _NOT_METHOD_HEADS
+        and not head.endswith(("al", "ive", "ic", "ous", "ed", "able"))
+    )
+
+
+def classify_term(long_form: str) -> str:
+    """The kind of a discovered long form from its last word, or ``DiscoveredConcept`` when unknown.
+
+    >>> classify_term("Segmented Cross-Attention"), classify_term("Attack Success Rate")
+    ('Technique', 'Metric')
+    >>> classify_term("Video Dataset"), classify_term("Out-of-Distribution")
+    ('Dataset', 'DiscoveredConcept')
+    """
+    words = re.split(r"[\s\-]+", long_form.lower().strip())
+    head = words[-1] if words else ""
+    pair = " ".join(words[-2:])
+    if pair in _HEAD_KIND:
+        return _HEAD_KIND[pair]
+    for candidate in (head, head[:-1] if head.endswith("s") else head, head[:-2] if head.endswith("es") else head):
+        if candidate in _HEAD_KIND:
+            return _HEAD_KIND[candidate]
+    return "DiscoveredConcept"
+
+
+# Korean words used for the head noun of an English term in mixed text ("Diffusion 모델").
+_KOREAN_HEADS = {
+    "model": ("모델",),
+    "models": ("모델",),
+    "learning": ("학습", "러닝"),
+    "network": ("네트워크", "신경망"),
+    "attention": ("어텐션",),
+    "search": ("검색", "탐색"),
+    "optimization": ("최적화",),
+    "tuning": ("튜닝", "조정"),
+    "fine-tuning": ("미세 조정", "파인튜닝"),
+    "distillation": ("증류",),
+    "sampling": ("샘플링",),
+    "decoding": ("디코딩",),
+    "encoder": ("인코더",),
+    "decoder": ("디코더",),
+    "embedding": ("임베딩",),
+    "quantization": ("양자화",),
+    "generation": ("생성",),
+    "alignment": ("정렬",),
+    "retrieval": ("검색",),
+    "transformer": ("트랜스포머",),
+    "mechanism": ("메커니즘",),
+    "algorithm": ("알고리즘",),
+}
+
+
+def _mixed_labels(label: str) -> list[str]:
+    """Spellings of an English label with its head noun in Korean, as mixed digests write them.
+
+    >>> _mixed_labels("Diffusion Model")
+    ['Diffusion 모델']
+    """
+    words = label.split()
+    if len(words) < 2 or _HANGUL.search(label):
+        return []
+    head = words[-1].lower()
+    return [f"{' '.join(words[:-1])} {ko}" for ko in _KOREAN_HEADS.get(head, ())]
 
 
 def _label_pattern(label: str) -> str:
@@ -162,6 +517,23 @@ class Extractor:
             for label in c.ko_labels:
                 self.korean.setdefault(re.sub(r"\s+", "", label), c.key)
                 korean.add(label)
+        for c in sorted(vocabulary.concepts.values(), key=lambda c: c.key):
+            for label in (c.pref_label, *c.alt_labels):
+                for mixed in _mixed_labels(label):
+                    self.korean.setdefault(re.sub(r"\s+", "", mixed), c.key)
+                    korean.add(mixed)
+        self.ambiguous: dict[str, tuple[str, ...]] = {}
+        for c in sorted(vocabulary.concepts.values(), key=lambda c: c.key):
+            for label in c.ambiguous:
+                self.ambiguous[label] = (*self.ambiguous.get(label, ()), c.key)
+        self._korean_folded = {k.lower(): v for k, v in self.korean.items()}
+        self.acronyms = {  # technique acronyms that brand-name variants are built on (ZipLoRA, ED-LoRA)
+            label: c.key
+            for c in vocabulary.concepts.values()
+            if c.kind == "Technique"
+            for label in (c.pref_label, *c.alt_labels)
+            if _case_sensitive(label) and len(label) >= 3 and label.isalnum() and c.key not in _MODEL_CLASSES
+        }
         by_length = sorted(latin, key=lambda s: (-len(s), s))
         sensitive = [_label_pattern(s) for s in by_length if _case_sensitive(s)]
         insensitive = [_label_pattern(s) for s in by_length if not _case_sensitive(s)]
@@ -170,7 +542,7 @@ class Extractor:
             re.compile(_LEFT + "(?:" + "|".join(insensitive) + ")" + _RIGHT, re.IGNORECASE) if insensitive else None
         )
         ko = [r"\s?".join(map(re.escape, s.split())) for s in sorted(korean, key=lambda s: (-len(s), s))]
-        self._korean = re.compile("|".join(ko)) if ko else None
+        self._korean = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(ko) + ")", re.IGNORECASE) if ko else None
 
     def lookup(self, label: str) -> str | None:
         """The concept key a label names in the vocabulary, or ``None``."""
@@ -206,9 +578,64 @@ class Extractor:
                     local.setdefault(abbr, f.concept)
         for section, text in texts:
             found.extend((section, f) for f in self._vocabulary_matches(text, local))
+        named = {f.concept for _, f in found}
+        for section, text in texts:
+            found.extend((section, f) for f in self._ambiguous_matches(text, local, named))
+        blocking: dict[str, list[tuple[int, int]]] = {}  # a term may hold a known label, not overlap a definition
+        known: dict[str, set[tuple[int, int]]] = {}
+        for section, f in found:
+            if f.rule in ("definition", "gloss", "local"):
+                blocking.setdefault(section, []).append((f.start, f.end))
+            known.setdefault(section, set()).add((f.start, f.end))
+        for section, text in texts:
+            for f, concept in self._variants(text):
+                if (f.start, f.end) not in known.get(section, set()):
+                    found.append((section, f))
+                    definitions.setdefault(concept.key, concept)
+                    known.setdefault(section, set()).add((f.start, f.end))
+        for section, text in texts:
+            for f, concept in _terms(text, blocking.get(section, []), known.get(section, set())):
+                found.append((section, f))
+                definitions.setdefault(concept.key, concept)
         mentions = _dedupe(found)
         used = {m.concept for m in mentions}
         return Extraction(mentions, tuple(c for k, c in sorted(definitions.items()) if k in used))
+
+    def _variants(self, text: str) -> Iterator[tuple[_Found, Concept]]:
+        """``ZipLoRA``, ``ED-LoRA``, ``VideoRAG``: a name built on a technique acronym is a variant of it.
+
+        The acronym must sit at either end of the name, after a hyphen or a change of case, and the
+        rest must carry a capital or a digit ("LoRA-based" is an adjective, not a variant).
+        """
+        for m in _NAME.finditer(text):
+            name = m.group(0)
+            if self.lookup(name) is not None or name in _STOP_ABBRS or text[m.start() - 1 : m.start()] == ".":
+                continue
+            if re.search(r"(?:^|-)\d+(?:\.\d+)?[BMK]?(?:-|$)", name):  # a checkpoint such as X-70B-SFT
+                continue
+            for acronym, key in self.acronyms.items():
+                if name == acronym or acronym not in name:
+                    continue
+                rest = None
+                if name.endswith(acronym) and (name[-len(acronym) - 1] == "-" or name[-len(acronym) - 1].islower()):
+                    rest = name[: -len(acronym)].rstrip("-")
+                elif name.startswith(acronym) and (name[len(acronym)] == "-" or name[len(acronym)].isupper()):
+                    rest = name[len(acronym) :].lstrip("-")
+                if rest and any(c.isupper() or c.isdigit() for c in rest):
+                    concept = Concept(slugify(name), "Technique", name, broader=(key,), curated=False)
+                    yield _Found(concept.key, name, m.start(), m.end(), "variant"), concept
+                    break
+
+    def _ambiguous_matches(self, text: str, local: dict[str, str], named: set[str]) -> Iterator[_Found]:
+        """A bare ambiguous acronym names the one sense the paper also names another way, else nothing."""
+        for abbr, senses in self.ambiguous.items():
+            if abbr in local:
+                continue  # defined in this paper: the local rule links it
+            present = [k for k in senses if k in named]
+            if len(present) != 1:
+                continue
+            for m in re.finditer(_LEFT + re.escape(abbr) + _RIGHT, text):
+                yield _Found(present[0], m.group(0), m.start(), m.end(), "context")
 
     # -- definitions ---------------------------------------------------------------------------
 
@@ -262,12 +689,30 @@ class Extractor:
 
     def _resolve(self, long_form: str, abbr: str, start: int, end: int, text: str) -> tuple[_Found, Concept | None]:
         label = text[start:end]
-        key = self.lookup(long_form)
+        key = self.lookup(long_form) or self._same_as_vocabulary(long_form, abbr)
         if key is not None:
             return _Found(key, label, start, end, "definition"), None
         key = slugify(long_form)
-        concept = Concept(key=key, kind="DiscoveredConcept", pref_label=long_form, alt_labels=(abbr,))
+        kind = classify_term(long_form)
+        if kind == "DiscoveredConcept" and _names_a_method(long_form):
+            kind = "Technique"  # "Chain of Draft (CoD)": a defined name in an AI summary is most often a method
+        concept = Concept(key=key, kind=kind, pref_label=long_form, alt_labels=(abbr,), curated=False)
         return _Found(key, label, start, end, "definition"), concept
+
+    def _same_as_vocabulary(self, long_form: str, abbr: str) -> str | None:
+        """The vocabulary concept of ``abbr`` when ``long_form`` is a near spelling of its long form.
+
+        "Low-Rank Adaption (LoRA)" is LoRA; "Attack Success Rate (ASR)" is not speech recognition.
+        """
+        key = self.exact.get(_canon(abbr, False))
+        if key is None:
+            return None
+        concept = self.vocabulary.concepts[key]
+        wanted = long_form.lower()
+        for label in (concept.pref_label, *concept.alt_labels):
+            if " " in label and SequenceMatcher(None, wanted, label.lower()).ratio() >= 0.85:
+                return key
+        return None
 
     # -- known labels ----------------------------------------------------------------------------
 
@@ -292,12 +737,150 @@ class Extractor:
                     yield _Found(key, m.group(0), m.start(), m.end(), "local")
         if self._korean is not None:
             for m in self._korean.finditer(text):
-                ko_key = self.korean.get(re.sub(r"\s+", "", m.group(0)))
+                ko_key = self.korean.get(re.sub(r"\s+", "", m.group(0))) or self._korean_folded.get(
+                    re.sub(r"\s+", "", m.group(0)).lower()
+                )
                 if ko_key is not None:
                     yield _Found(ko_key, m.group(0), m.start(), m.end(), "vocabulary")
 
 
-_RULE_RANK = {"definition": 0, "gloss": 1, "local": 2, "vocabulary": 3}
+_TERM_TOKEN = r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:-[A-Za-z0-9]+(?:['’][A-Za-z]+)?)*"
+_TERM_RUN = re.compile(rf"(?<![A-Za-z0-9\-])(?:{_TERM_TOKEN})(?:[ ](?:{_TERM_TOKEN}))*")
+_GENERIC = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "our",
+        "their",
+        "its",
+        "new",
+        "novel",
+        "proposed",
+        "existing",
+        "previous",
+        "prior",
+        "simple",
+        "efficient",
+        "effective",
+        "general",
+        "generic",
+        "basic",
+        "standard",
+        "traditional",
+        "conventional",
+        "overall",
+        "main",
+        "key",
+        "core",
+        "specific",
+        "various",
+        "different",
+        "same",
+        "such",
+        "each",
+        "both",
+        "other",
+        "more",
+        "most",
+        "two",
+        "three",
+        "multiple",
+        "single",
+        "large",
+        "small",
+        "deep",
+        "neural",
+        "machine",
+        "ai",
+        "model",
+        "models",
+        "method",
+        "training",
+        "learning",
+        "based",
+        "data",
+        "final",
+        "best",
+        "whole",
+        "entire",
+        "first",
+        "second",
+        "additional",
+        "unified",
+        "improved",
+        "advanced",
+        "powerful",
+        "robust",
+    }
+)
+_NOT_IN_TERM = frozenset({"and", "or", "vs", "et", "al", "is", "are", "was", "be", "to", "can", "not"})
+_MAX_TERM_WORDS = 6
+
+
+def _terms(text: str, taken: list[tuple[int, int]], known: set[tuple[int, int]]) -> Iterator[tuple[_Found, Concept]]:
+    """English technique phrases set in Korean text (``term``): a run of Latin words next to Hangul
+    whose head noun names a technique, that no other rule has claimed.
+
+    "... dependency noise model을 도입" gives "dependency noise model"; runs of generic words
+    ("proposed method"), citations ("Wang et al") and whole English sentences are not terms.
+    """
+    for m in _TERM_RUN.finditer(text):
+        run = m.group(0)
+        words = run.split(" ")
+        if len(words) > _MAX_TERM_WORDS or any(w.lower() in _NOT_IN_TERM or w.isdigit() for w in words):
+            continue
+        start, end = m.start(), m.end()
+        while words and words[0].lower() in _GENERIC and len(words) > 1:  # "the proposed X model" -> "X model"
+            start += len(words[0]) + 1
+            words = words[1:]
+        phrase = " ".join(words)
+        if len(words) == 1 and "-" not in phrase and not _is_gloss(text, start, end):
+            continue
+        if all(w.lower() in _GENERIC for w in re.split(r"[\s\-]+", phrase)[:-1]):
+            continue
+        if classify_term(phrase) != "Technique" or not _next_to_hangul(text, m.start(), end):
+            continue
+        if (start, end) in known or any(s < end and start < e for s, e in taken):
+            continue
+        concept = Concept(key=slugify(phrase), kind="Technique", pref_label=phrase, curated=False)
+        yield _Found(concept.key, phrase, start, end, "term"), concept
+
+
+def _is_gloss(text: str, start: int, end: int) -> bool:
+    """``규제자(regularizer)``: the whole parenthesis right after Hangul is this one English word."""
+    return (
+        text[start - 1 : start] == "("
+        and text[end : end + 1] == ")"
+        and bool(_HANGUL.match(text[start - 2 : start - 1]))
+    )
+
+
+def _next_to_hangul(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 3) : start]
+    after = text[end : end + 3]
+    return bool(_HANGUL.search(before) or _HANGUL.search(after))
+
+
+_RULE_RANK = {"definition": 0, "gloss": 1, "local": 2, "context": 3, "vocabulary": 4, "variant": 5, "term": 6}
+# Model classes: a name built on them (OpenVLA, VideoLLM) is a model, not a technique variant.
+_MODEL_CLASSES = frozenset(
+    {
+        "large-language-model",
+        "vision-language-model",
+        "multimodal-large-language-model",
+        "large-multimodal-model",
+        "small-language-model",
+        "large-vision-language-model",
+        "vision-language-action-model",
+        "language-model",
+    }
+)
+_NAME = re.compile(r"(?<![A-Za-z0-9\-])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9\-])")
 
 
 def _dedupe(found: Iterable[tuple[str, _Found]]) -> tuple[Mention, ...]:
@@ -309,6 +892,7 @@ def _dedupe(found: Iterable[tuple[str, _Found]]) -> tuple[Mention, ...]:
         spans = covered.setdefault(section, [])
         if any(s <= f.start and f.end <= e for s, e in spans):
             continue
-        spans.append((f.start, f.end))
+        if f.rule != "term":  # a term ("audio-conditioned Transformer decoder") keeps the technique inside it
+            spans.append((f.start, f.end))
         kept.append(Mention(f.concept, f.label, section, f.start, f.end, f.rule))
     return tuple(sorted(kept, key=lambda m: (m.section != "title", m.section, m.start, m.concept)))

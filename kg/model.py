@@ -93,7 +93,10 @@ class Concept:
     """A named thing in the vocabulary or discovered in a digest.
 
     ``kind`` is the local name of its ``kg:`` class (``Technique``, ``Model``, ``Dataset``,
-    ``Metric``, ``Task`` or ``DiscoveredConcept``).
+    ``Metric``, ``Task``, or ``DiscoveredConcept`` when the kind is unknown). ``curated`` is false
+    for a concept discovered in a digest rather than taken from the vocabulary.
+    ``ambiguous`` holds abbreviations shared with other concepts: they name this concept only
+    where the same paper also names it another way.
     """
 
     key: str
@@ -103,6 +106,8 @@ class Concept:
     ko_labels: tuple[str, ...] = ()
     broader: tuple[str, ...] = ()
     definition: str = ""
+    curated: bool = True
+    ambiguous: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

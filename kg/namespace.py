@@ -47,6 +47,7 @@ class KG(DefinedNamespace):
     summarySection: URIRef
     hiddenAuthorsAfter: URIRef
     sourceFile: URIRef
+    ambiguousLabel: URIRef
 
 
 def check_base(base: str) -> str:

@@ -43,6 +43,9 @@ def to_networkx(graph: Graph) -> nx.DiGraph[str]:
     out: nx.DiGraph[str] = nx.DiGraph()
     for cls, kind in NODE_CLASSES.items():
         for node in sorted(s for s in graph.subjects(RDF.type, cls) if isinstance(s, URIRef)):
+            if str(node) in out:  # a discovered technique is typed both ways: keep the specific kind
+                out.nodes[str(node)]["curated"] = False
+                continue
             out.add_node(str(node), kind=kind, label=_label(graph, node, kind))
     for n, data in out.nodes(data=True):
         if data["kind"] == "paper":

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +18,14 @@ import networkx as nx
 from rdflib import Graph
 
 from kg.build import digest_dates, graph_from_papers, merge_papers
+from kg.evaluate import GoldPaper, Score, found_techniques, parse_generic, parse_gold, score_papers
 from kg.export import write_html, write_turtle
-from kg.load import DEFAULT_MAX_BYTES, example_digests, load_digests
+from kg.load import DEFAULT_MAX_BYTES, example_digests, load_digests, read_digest
+from kg.mentions import Extractor
 from kg.model import Digest, Problem
 from kg.namespace import DEFAULT_BASE, check_base
 from kg.network import to_networkx
-from kg.vocabulary import Vocabulary
+from kg.vocabulary import Vocabulary, bundled_vocabulary
 
 
 @dataclass(frozen=True)
@@ -71,3 +74,37 @@ def run_build(
             title = f"papers-kg: {len(merged)} papers"
             outputs.append(write_html(graph, network, out_dir / "graph.html", title=title, max_nodes=max_nodes))
     return BuildResult(graph, network, tuple(digests), problems, tuple(outputs))
+
+
+def run_eval(gold_dir: Path, corpus_dir: Path, *, vocabulary: Vocabulary | None = None) -> dict[str, Score]:
+    """Score technique mentions on the gold papers, per split (``tune``, ``held_out``, ``all``).
+
+    ``gold_dir`` holds ``selection.json`` and ``annotations-*.json``; paper entries are read from
+    the digest files under ``corpus_dir`` that the selection names.
+    """
+    selection = json.loads((gold_dir / "selection.json").read_text(encoding="utf-8"))
+    generic_file = gold_dir / "generic.json"
+    generic = parse_generic(generic_file.read_text(encoding="utf-8")) if generic_file.exists() else ()
+    gold: dict[str, GoldPaper] = {}
+    for path in sorted(gold_dir.glob("annotations-*.json")):
+        gold.update(parse_gold(path.read_text(encoding="utf-8"), generic))
+    vocabulary = vocabulary or bundled_vocabulary()
+    extractor = Extractor(vocabulary)
+    papers = {}
+    for name in sorted({entry["file"] for split in ("tune", "held_out") for entry in selection[split]}):
+        for paper in read_digest(corpus_dir / name).papers:
+            papers[paper.arxiv_id] = paper
+    scores = {}
+    for split in ("tune", "held_out"):
+        results = []
+        for entry in selection[split]:
+            extraction = extractor.extract(papers[entry["id"]])
+            found = found_techniques(extraction, vocabulary)
+            results.append((gold[entry["id"]], found))
+        scores[split] = score_papers(results)
+    scores["all"] = score_papers(
+        (gold[e["id"]], found_techniques(extractor.extract(papers[e["id"]]), vocabulary))
+        for split in ("tune", "held_out")
+        for e in selection[split]
+    )
+    return scores

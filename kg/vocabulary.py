@@ -63,6 +63,7 @@ def parse_vocabulary(text: str, source: str = "techniques.ttl") -> Vocabulary:
                 ko_labels=tuple(str(a) for a in alts if isinstance(a, Literal) and a.language == "ko"),
                 broader=tuple(sorted(_key(b, source) for b in graph.objects(node, SKOS.broader))),
                 definition=str(graph.value(node, SKOS.definition) or ""),
+                ambiguous=tuple(sorted(str(a) for a in graph.objects(node, KG.ambiguousLabel))),
             )
     for concept in concepts.values():
         for b in concept.broader:

@@ -67,11 +67,12 @@ def test_not_found(text: str, key: str) -> None:
 def test_unknown_definition_becomes_a_discovered_concept_and_resolves_later_uses() -> None:
     found = EX.extract_text("Trajectory Extractor(TE)를 설계했습니다. TE는 궤적을 인코딩합니다.")
     (concept,) = found.discovered
-    assert (concept.key, concept.kind, concept.pref_label, concept.alt_labels) == (
+    assert (concept.key, concept.kind, concept.pref_label, concept.alt_labels, concept.curated) == (
         "trajectory-extractor",
-        "DiscoveredConcept",
+        "Technique",
         "Trajectory Extractor",
         ("TE",),
+        False,
     )
     assert [m.rule for m in found.mentions] == ["definition", "local"]
 
