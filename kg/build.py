@@ -42,6 +42,7 @@ from kg.model import (
     Section,
 )
 from kg.namespace import DEFAULT_BASE, KG, SCHEMA, Minter
+from kg.sanity import summary_mismatch
 from kg.vocabulary import Vocabulary, bundled_vocabulary
 
 _SECTION_PROPERTIES = {
@@ -133,7 +134,7 @@ class _Writer:
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         self.g.add((s, p, o))
 
-    def paper(self, merged: MergedPaper, mentions: tuple[Mention, ...]) -> None:
+    def paper(self, merged: MergedPaper, mentions: tuple[Mention, ...], mismatch: str | None = None) -> None:
         p = merged.paper
         node = self.iri.paper(p.arxiv_id)
         self.add(node, RDF.type, SCHEMA.ScholarlyArticle)
@@ -167,6 +168,19 @@ class _Writer:
             self.add(self.iri.digest(date), SCHEMA.hasPart, node)
         for concept in sorted({m.concept for m in mentions}):
             self.add(node, SCHEMA.mentions, self.iri.concept(concept))
+        if mismatch is not None:
+            self.add(node, KG.summaryMismatch, Literal(mismatch))
+        for m in mentions:
+            evidence = self.iri.mention(p.arxiv_id, m.section, m.start, m.end)
+            self.add(node, KG.mention, evidence)
+            self.add(evidence, KG.mentionOf, self.iri.concept(m.concept))
+            self.add(evidence, KG.inSection, Literal(m.section))
+            self.add(evidence, KG.startOffset, Literal(m.start, datatype=XSD.integer))
+            self.add(evidence, KG.endOffset, Literal(m.end, datatype=XSD.integer))
+            self.add(evidence, KG.matchedText, Literal(m.label))
+            self.add(evidence, KG.extractionRule, Literal(m.rule))
+            if mismatch is not None and m.section != "title":
+                self.add(evidence, KG.fromSuspectSummary, Literal(True))
 
     def digest(self, date: dt.date, sources: Iterable[str]) -> None:
         node = self.iri.digest(date)
@@ -211,8 +225,14 @@ def graph_from_papers(
     used: set[str] = set()
     discovered: dict[str, Concept] = {}
     for arxiv_id in sorted(merged):
-        extraction = extractor.extract(merged[arxiv_id].paper)
-        writer.paper(merged[arxiv_id], extraction.mentions)
+        paper = merged[arxiv_id].paper
+        extraction = extractor.extract(paper)
+        in_title = {m.concept for m in extraction.mentions if m.section == "title"}
+        in_summary = {m.concept for m in extraction.mentions if m.section != "title"}
+        mismatch = summary_mismatch(
+            paper.title, [s.text for s in paper.sections], in_title, in_summary, extractor.is_known
+        )
+        writer.paper(merged[arxiv_id], extraction.mentions, mismatch)
         used.update(m.concept for m in extraction.mentions)
         for concept in extraction.discovered:
             discovered[concept.key] = _merge_concepts(discovered.get(concept.key), concept)

@@ -11,9 +11,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kg.evaluate import format_score
 from kg.load import DEFAULT_MAX_BYTES, InputError
-from kg.namespace import DEFAULT_BASE, check_base
-from kg.pipeline import BuildResult, run_build
+from kg.namespace import DEFAULT_BASE, KG, check_base
+from kg.pipeline import BuildResult, run_build, run_eval
 
 EXIT_OK, EXIT_NOTHING_BUILT, EXIT_USAGE = 0, 1, 2
 
@@ -22,6 +23,13 @@ examples:
   kg build                                         the bundled example -> output/graph.ttl, output/graph.html
   kg build ../shared/corpus/daily-papers-ko --out out/
   kg build day1.md day2.md --base http://example.org/kg/ --no-html
+"""
+
+
+EVAL_EXAMPLES = """\
+examples:
+  kg eval                                          tests/gold against ../shared/corpus
+  kg eval --gold tests/gold --corpus /data/corpus --examples 40
 """
 
 
@@ -76,7 +84,39 @@ def make_parser() -> argparse.ArgumentParser:
         help="refuse input files larger than this (default: 64)",
     )
     build.set_defaults(handler=_build)
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="precision and recall of technique mentions on the hand-made gold set",
+        description="Score kg:Technique mentions against the gold annotations (tests/gold/) on the papers they "
+        "name in the corpus, for the tuning split, the held-out split and both, and list the worst false "
+        "positives and the misses.",
+        epilog=EVAL_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    evaluate.add_argument("--gold", type=Path, default=Path("tests/gold"), help="gold folder (default: tests/gold)")
+    evaluate.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path("../shared/corpus"),
+        help="corpus folder the selection's file names are relative to (default: ../shared/corpus)",
+    )
+    evaluate.add_argument(
+        "--examples", type=_positive, default=15, help="false positives and misses listed (default: 15)"
+    )
+    evaluate.set_defaults(handler=_eval)
     return parser
+
+
+def _eval(args: argparse.Namespace) -> int:
+    for folder, what in ((args.gold, "gold folder"), (args.corpus, "corpus folder")):
+        if not folder.is_dir():
+            print(f"kg eval: {folder}: no such {what}", file=sys.stderr)
+            return EXIT_USAGE
+    scores = run_eval(args.gold, args.corpus)
+    for name in ("tune", "held_out", "all"):
+        print(format_score(name, scores[name], args.examples))
+    return EXIT_OK
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -112,7 +152,11 @@ def _summary(result: BuildResult) -> str:
     lines = [
         f"Built {result.papers} papers, {result.count('person')} authors, {result.count('digest')} digest days "
         f"from {len(result.digests)} files.",
-        "Concepts: " + ", ".join(f"{n} {k if k != 'discoveredconcept' else 'discovered'}" for k, n in concepts.items()),
+        "Concepts: "
+        + ", ".join(f"{n} {k if k != 'discoveredconcept' else 'of unknown kind'}" for k, n in concepts.items()),
+        f"Papers with a technique: {result.with_technique} of {result.papers}. Discovered concepts: "
+        f"{result.count_type(KG.DiscoveredConcept)}. Summaries that may describe another paper "
+        f"(kg:summaryMismatch): {result.count_subjects(KG.summaryMismatch)}.",
         f"Triples: {len(result.graph)}. Problems: {errors} errors, {warnings} warnings"
         + (" (listed on stderr)." if result.problems else "."),
     ]

@@ -74,6 +74,18 @@ _STOP_ABBRS = frozenset(
 )
 
 
+def section_texts(paper: Paper) -> list[tuple[str, str]]:
+    """``(section id, text)`` of a paper's summary; a key seen twice (a paper merged from two
+    listings) gets a number, so that section ids, and so mention IRIs, stay unique."""
+    seen: dict[str, int] = {}
+    out = []
+    for section in paper.sections:
+        seen[section.key] = seen.get(section.key, 0) + 1
+        key = section.key if seen[section.key] == 1 else f"{section.key}-{seen[section.key]}"
+        out.append((key, section.text))
+    return out
+
+
 def is_abbreviation(token: str) -> bool:
     """An acronym-like token: short, no spaces, with two capitals or a capital and a digit.
 
@@ -553,7 +565,11 @@ class Extractor:
 
     def extract(self, paper: Paper) -> Extraction:
         """Mentions in the title and every summary section of ``paper``."""
-        return self.extract_sections([("title", paper.title)] + [(s.key, s.text) for s in paper.sections])
+        return self.extract_sections([("title", paper.title), *section_texts(paper)])
+
+    def is_known(self, label: str) -> bool:
+        """A label the vocabulary knows, or an abbreviation that names nothing in particular."""
+        return label in _STOP_ABBRS or self.lookup(label) is not None
 
     def extract_text(self, text: str, section: str = "text") -> Extraction:
         """``extract`` for a bare text, as if it were the only section of a paper."""
@@ -841,7 +857,8 @@ def _terms(text: str, taken: list[tuple[int, int]], known: set[tuple[int, int]])
         phrase = " ".join(words)
         if len(words) == 1 and "-" not in phrase and not _is_gloss(text, start, end):
             continue
-        if all(w.lower() in _GENERIC for w in re.split(r"[\s\-]+", phrase)[:-1]):
+        modifiers = re.split(r"[\s\-]+", phrase)[:-1]
+        if modifiers and all(w.lower() in _GENERIC for w in modifiers):
             continue
         if classify_term(phrase) != "Technique" or not _next_to_hangul(text, m.start(), end):
             continue

@@ -48,6 +48,16 @@ class KG(DefinedNamespace):
     hiddenAuthorsAfter: URIRef
     sourceFile: URIRef
     ambiguousLabel: URIRef
+    Mention: URIRef
+    mention: URIRef
+    mentionOf: URIRef
+    inSection: URIRef
+    startOffset: URIRef
+    endOffset: URIRef
+    matchedText: URIRef
+    extractionRule: URIRef
+    fromSuspectSummary: URIRef
+    summaryMismatch: URIRef
 
 
 def check_base(base: str) -> str:
@@ -75,6 +85,9 @@ class Minter:
 
     def attribution(self, arxiv_id: str, position: int) -> URIRef:
         return URIRef(f"{self.base}paper/{id_key(arxiv_id)}/author/{position}")
+
+    def mention(self, arxiv_id: str, section: str, start: int, end: int) -> URIRef:
+        return URIRef(f"{self.base}paper/{id_key(arxiv_id)}/mention/{self._concept_key(section)}/{start}-{end}")
 
     def section(self, arxiv_id: str, key: str) -> URIRef:
         return URIRef(f"{self.base}paper/{id_key(arxiv_id)}/section/{self._concept_key(key)}")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
-from rdflib import Graph
+from rdflib import RDF, Graph, URIRef
 
 from kg.build import digest_dates, graph_from_papers, merge_papers
 from kg.evaluate import GoldPaper, Score, found_techniques, parse_generic, parse_gold, score_papers
@@ -23,7 +23,7 @@ from kg.export import write_html, write_turtle
 from kg.load import DEFAULT_MAX_BYTES, example_digests, load_digests, read_digest
 from kg.mentions import Extractor
 from kg.model import Digest, Problem
-from kg.namespace import DEFAULT_BASE, check_base
+from kg.namespace import DEFAULT_BASE, KG, SCHEMA, check_base
 from kg.network import to_networkx
 from kg.vocabulary import Vocabulary, bundled_vocabulary
 
@@ -44,6 +44,18 @@ class BuildResult:
 
     def count(self, kind: str) -> int:
         return sum(1 for _, d in self.network.nodes(data=True) if d["kind"] == kind)
+
+    def count_type(self, cls: URIRef) -> int:
+        return len(set(self.graph.subjects(RDF.type, cls)))
+
+    def count_subjects(self, predicate: URIRef) -> int:
+        return len(set(self.graph.subjects(predicate, None)))
+
+    @property
+    def with_technique(self) -> int:
+        """Papers with at least one kg:Technique mention."""
+        techniques = set(self.graph.subjects(RDF.type, KG.Technique))
+        return len({p for p, c in self.graph.subject_objects(SCHEMA.mentions) if c in techniques})
 
 
 def run_build(

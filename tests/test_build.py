@@ -209,3 +209,42 @@ def test_date_of_a_digest_without_header_comes_from_file_name(tmp_path: Path) ->
     (tmp_path / "2024-09-09.md").write_text("### [T](https://arxiv.org/abs/2409.00001)\nAuthors: A\n", "utf-8")
     (digest,) = load_digests([tmp_path])
     assert digest.papers[0].date == dt.date(2024, 9, 9)
+
+
+def test_every_mention_edge_has_evidence(seed_graph: Graph) -> None:
+    edges = set(seed_graph.subject_objects(SCHEMA.mentions))
+    evidence = {(p, seed_graph.value(m, KG.mentionOf)) for p, m in seed_graph.subject_objects(KG.mention)}
+    assert edges == evidence
+
+
+def test_why_does_tora_mention_dit(seed_graph: Graph) -> None:
+    rows = list(run_query(seed_graph, "why-mentions", arxiv="2407.21705", technique="DiT"))
+    assert ("whats-new", "Diffusion Transformer(DiT)", "definition") in {
+        (str(r.section), str(r.text), str(r.rule)) for r in rows
+    }
+    tora = paper(seed_graph, "2407.21705")
+    for r in rows:  # the offsets point at the matched text
+        section = {"whats-new": KG.whatsNew, "technical-details": KG.technicalDetails, "title": SCHEMA.name}
+        text = str(seed_graph.value(tora, section[str(r.section)]))
+        assert text[int(r.start) : int(r.end)] == str(r.text)
+
+
+def test_llama_summary_is_flagged_and_its_mentions_marked(seed_graph: Graph) -> None:
+    llama = paper(seed_graph, "2407.21783")
+    assert "Llama" in str(seed_graph.value(llama, KG.summaryMismatch))
+    suspect = {
+        str(seed_graph.value(m, KG.inSection))
+        for m in seed_graph.objects(llama, KG.mention)
+        if seed_graph.value(m, KG.fromSuspectSummary) == Literal(True)
+    }
+    assert suspect and "title" not in suspect
+    assert seed_graph.value(paper(seed_graph, "2407.21705"), KG.summaryMismatch) is None  # Tora is fine
+
+
+def test_a_variant_brings_its_curated_base() -> None:
+    text = "## Daily Papers (2024-12-06)\n### [ZipLoRA: Merging](https://arxiv.org/abs/2311.13600)\nAuthors: A\n"
+    g = build_graph([parse_digest(text, "z.md")])
+    zip_lora, lora = URIRef(BASE + "concept/ziplora"), URIRef(BASE + "concept/lora")
+    assert {KG.Technique, KG.DiscoveredConcept} <= set(g.objects(zip_lora, RDF.type))
+    assert (zip_lora, SKOS.broader, lora) in g
+    assert (lora, RDF.type, KG.Technique) in g

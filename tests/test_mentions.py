@@ -39,6 +39,24 @@ FOUND = [
     ("강화 학습으로 정책을 학습합니다.", "reinforcement-learning", "vocabulary"),
     # A term spread over hyphen and space in its definition.
     ("3D Gaussian Splatting(3DGS)으로 장면을 표현합니다.", "3d-gaussian-splatting", "definition"),
+    # ABBR defined by its long form among other words: the whole acronym is aligned, not the shortest tail.
+    ("근접 정책 Proximal Policy Optimization(PPO)를 씁니다.", "ppo", "definition"),
+    # A near spelling of a curated long form is the curated concept.
+    ("Low-Rank Adaption(LoRA)으로 미세 조정합니다.", "lora", "definition"),
+    # An English label with its head noun in Korean, as mixed digests write it.
+    ("Diffusion 모델을 사용합니다.", "diffusion-model", "vocabulary"),
+    # A Korean transliteration in the vocabulary.
+    ("메타러닝 기법과 비교합니다.", "meta-learning", "vocabulary"),
+    # An ambiguous acronym resolved by the concept's Korean name in the same text: the metric.
+    ("평균 절대 오차를 줄였습니다. MAE가 0.3입니다.", "mean-absolute-error", "context"),
+    # The same acronym resolved the other way by the technique's name.
+    ("Masked Autoencoder 구조를 씁니다. MAE로 사전 학습합니다.", "masked-autoencoder", "context"),
+    # A name built on a technique acronym is a variant of it.
+    ("ZipLoRA는 두 LoRA를 병합합니다.", "ziplora", "variant"),
+    # An English technique phrase set in Korean text.
+    ("dependency noise model을 도입하여 일관성을 높입니다.", "dependency-noise-model", "term"),
+    # A one-word English gloss of a Korean term.
+    ("연결성 기반 규제자(regularizer)를 사용합니다.", "regularizer", "term"),
 ]
 
 
@@ -54,8 +72,19 @@ NOT_FOUND = [
     ("Multi-Token (MT) 예측을 씁니다. MT는 빠릅니다.", "machine-translation"),
     # Letters inside a longer word are not a mention.
     ("DiTTO 모델", "diffusion-transformer"),
-    # A bare ambiguous acronym that the vocabulary deliberately does not define.
+    # A bare ambiguous acronym with nothing else to tell its sense is linked to no concept.
     ("MAE가 낮습니다.", "masked-autoencoder"),
+    ("MAE가 낮습니다.", "mean-absolute-error"),
+    # "LoRA-based" is an adjective, not a variant of LoRA.
+    ("LoRA-based 방법입니다.", "lora-based"),
+    # A model built on a model-class acronym is a model, not a technique variant.
+    ("OpenVLA를 평가합니다.", "openvla"),
+    # Generic English words with a technique head are not a term.
+    ("the proposed method를 씁니다.", "the-proposed-method"),
+    # A citation is not a term.
+    ("Wang et al 2023의 모델을 따릅니다.", "wang-et-al-2023"),
+    # A whole English sentence is not a term.
+    ("We train a large diffusion model with a new sampling method for video.", "sampling-method"),
 ]
 
 
