@@ -86,6 +86,20 @@ def section_texts(paper: Paper) -> list[tuple[str, str]]:
     return out
 
 
+def concept_key(long_form: str) -> str:
+    """The key of a discovered concept: a slug of its long form with the last word made singular,
+    so that "Pre-trained Language Models" and "pre-trained language model" are one concept.
+
+    >>> concept_key("Pre-trained Language Models"), concept_key("Gaussian Process")
+    ('pre-trained-language-model', 'gaussian-process')
+    """
+    words = long_form.split()
+    last = words[-1] if words else ""
+    if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")):
+        words[-1] = last[:-1]
+    return slugify(" ".join(words))
+
+
 def is_abbreviation(token: str) -> bool:
     """An acronym-like token: short, no spaces, with two capitals or a capital and a digit.
 
@@ -638,7 +652,7 @@ class Extractor:
                 elif name.startswith(acronym) and (name[len(acronym)] == "-" or name[len(acronym)].isupper()):
                     rest = name[len(acronym) :].lstrip("-")
                 if rest and any(c.isupper() or c.isdigit() for c in rest):
-                    concept = Concept(slugify(name), "Technique", name, broader=(key,), curated=False)
+                    concept = Concept(concept_key(name), "Technique", name, broader=(key,), curated=False)
                     yield _Found(concept.key, name, m.start(), m.end(), "variant"), concept
                     break
 
@@ -708,7 +722,7 @@ class Extractor:
         key = self.lookup(long_form) or self._same_as_vocabulary(long_form, abbr)
         if key is not None:
             return _Found(key, label, start, end, "definition"), None
-        key = slugify(long_form)
+        key = concept_key(long_form)
         kind = classify_term(long_form)
         if kind == "DiscoveredConcept" and _names_a_method(long_form):
             kind = "Technique"  # "Chain of Draft (CoD)": a defined name in an AI summary is most often a method
@@ -864,7 +878,7 @@ def _terms(text: str, taken: list[tuple[int, int]], known: set[tuple[int, int]])
             continue
         if (start, end) in known or any(s < end and start < e for s, e in taken):
             continue
-        concept = Concept(key=slugify(phrase), kind="Technique", pref_label=phrase, curated=False)
+        concept = Concept(key=concept_key(phrase), kind="Technique", pref_label=phrase, curated=False)
         yield _Found(concept.key, phrase, start, end, "term"), concept
 
 
