@@ -114,8 +114,8 @@ def _eval(args: argparse.Namespace) -> int:
             print(f"kg eval: {folder}: no such {what}", file=sys.stderr)
             return EXIT_USAGE
     scores = run_eval(args.gold, args.corpus)
-    for name in ("tune", "held_out", "all"):
-        print(format_score(name, scores[name], args.examples))
+    for name, score in scores.items():
+        print(format_score(name, score, args.examples))
     return EXIT_OK
 
 

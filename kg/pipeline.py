@@ -22,7 +22,7 @@ from kg.evaluate import GoldPaper, Score, found_techniques, parse_generic, parse
 from kg.export import write_html, write_turtle
 from kg.load import DEFAULT_MAX_BYTES, example_digests, load_digests, read_digest
 from kg.mentions import Extractor
-from kg.model import Digest, Problem
+from kg.model import Concept, Digest, Problem
 from kg.namespace import DEFAULT_BASE, KG, SCHEMA, check_base
 from kg.network import to_networkx
 from kg.vocabulary import Vocabulary, bundled_vocabulary
@@ -89,34 +89,34 @@ def run_build(
 
 
 def run_eval(gold_dir: Path, corpus_dir: Path, *, vocabulary: Vocabulary | None = None) -> dict[str, Score]:
-    """Score technique mentions on the gold papers, per split (``tune``, ``held_out``, ``all``).
+    """Score technique mentions on the gold papers, per split of ``selection.json`` and for ``all``.
 
-    ``gold_dir`` holds ``selection.json`` and ``annotations-*.json``; paper entries are read from
-    the digest files under ``corpus_dir`` that the selection names.
+    ``gold_dir`` holds ``selection.json`` (splits: lists of ``{"id", "file"}``), the annotations
+    (every other ``*.json`` but ``generic.json``), and ``generic.json``; paper entries are read from
+    the digest files under ``corpus_dir`` that the selection names. A split whose papers are not
+    all annotated yet is left out.
     """
     selection = json.loads((gold_dir / "selection.json").read_text(encoding="utf-8"))
+    splits = {k: v for k, v in selection.items() if isinstance(v, list)}
     generic_file = gold_dir / "generic.json"
     generic = parse_generic(generic_file.read_text(encoding="utf-8")) if generic_file.exists() else ()
     gold: dict[str, GoldPaper] = {}
-    for path in sorted(gold_dir.glob("annotations-*.json")):
-        gold.update(parse_gold(path.read_text(encoding="utf-8"), generic))
+    for path in sorted(gold_dir.glob("*.json")):
+        if path.name not in ("selection.json", "generic.json"):
+            gold.update(parse_gold(path.read_text(encoding="utf-8"), generic))
     vocabulary = vocabulary or bundled_vocabulary()
     extractor = Extractor(vocabulary)
-    papers = {}
-    for name in sorted({entry["file"] for split in ("tune", "held_out") for entry in selection[split]}):
+    found: dict[str, list[Concept]] = {}
+    for name in sorted({entry["file"] for entries in splits.values() for entry in entries}):
         for paper in read_digest(corpus_dir / name).papers:
-            papers[paper.arxiv_id] = paper
-    scores = {}
-    for split in ("tune", "held_out"):
-        results = []
-        for entry in selection[split]:
-            extraction = extractor.extract(papers[entry["id"]])
-            found = found_techniques(extraction, vocabulary)
-            results.append((gold[entry["id"]], found))
+            found[paper.arxiv_id] = found_techniques(extractor.extract(paper), vocabulary)
+    scores: dict[str, Score] = {}
+    everything: list[tuple[GoldPaper, list[Concept]]] = []
+    for split, entries in splits.items():
+        if not all(e["id"] in gold for e in entries):
+            continue
+        results = [(gold[e["id"]], found[e["id"]]) for e in entries]
         scores[split] = score_papers(results)
-    scores["all"] = score_papers(
-        (gold[e["id"]], found_techniques(extractor.extract(papers[e["id"]]), vocabulary))
-        for split in ("tune", "held_out")
-        for e in selection[split]
-    )
+        everything.extend(results)
+    scores["all"] = score_papers(everything)
     return scores

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 
 import pytest
-from rdflib import Graph
+from rdflib import RDF, Graph
 from rdflib.namespace import SKOS
 
 from kg.vocabulary import bundled_vocabulary, parse_vocabulary
@@ -57,3 +57,18 @@ def test_broader_to_an_unknown_concept_is_an_error() -> None:
     c:a a kg:Technique ; skos:prefLabel "A" ; skos:broader c:missing ."""
     with pytest.raises(ValueError, match="unknown concept missing"):
         parse_vocabulary(text)
+
+
+def test_ambiguous_labels_are_never_plain_labels() -> None:
+    concepts = bundled_vocabulary().concepts.values()
+    plain = {label for c in concepts for label in (c.pref_label, *c.alt_labels, *c.ko_labels)}
+    ambiguous = {label for c in concepts for label in c.ambiguous}
+    assert ambiguous and not ambiguous & plain
+
+
+def test_each_concept_has_exactly_one_kind() -> None:
+    text = resources.files("kg").joinpath("ontology/techniques.ttl").read_text("utf-8")
+    g = Graph().parse(data=text, format="turtle")
+    for c in set(g.subjects(SKOS.inScheme, None)):
+        kinds = [t for t in g.objects(c, RDF.type) if str(t).startswith("https://w3id.org/papers-kg/ontology#")]
+        assert len(kinds) == 1, (c, kinds)
