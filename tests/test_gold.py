@@ -1,6 +1,7 @@
 """Guards the measured quality of technique mentions on the hand-made gold set (tests/gold/).
 
-Figures when this was written (kg eval): tune P 0.920 R 0.841; held-out P 0.894 R 0.690.
+Figures when this was written (kg eval): tune P 0.920 R 0.841; held-out P 0.894 R 0.690; fresh
+(drawn and annotated blind after the extractor was frozen, scored once) P 0.783 R 0.639.
 The floors below sit a little under them, so that a change that makes extraction worse fails.
 """
 
@@ -16,7 +17,7 @@ from kg.pipeline import run_eval
 from tests.conftest import CORPUS, need
 
 GOLD = Path(__file__).resolve().parent / "gold"
-FLOORS = {"tune": (0.90, 0.82), "held_out": (0.87, 0.66)}
+FLOORS = {"tune": (0.90, 0.82), "held_out": (0.87, 0.66), "fresh": (0.75, 0.60)}
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +36,12 @@ def test_quality_does_not_fall(scores: dict[str, Score], split: str) -> None:
 def test_gold_covers_the_selection() -> None:
     selection = json.loads((GOLD / "selection.json").read_text("utf-8"))
     ids = [e["id"] for split in ("tune", "held_out") for e in selection[split]]
+    ids += [e["id"] for e in selection["fresh"]]
     gold: dict[str, object] = {}
-    for path in GOLD.glob("annotations-*.json"):
-        gold.update(parse_gold(path.read_text("utf-8")))
+    for path in GOLD.glob("*.json"):
+        if path.name not in ("selection.json", "generic.json"):
+            gold.update(parse_gold(path.read_text("utf-8")))
     assert sorted(gold) == sorted(ids)
-    assert len(ids) == 60 and len(set(ids)) == 60
+    assert len(ids) == 84 and len(set(ids)) == 84
     days = {e["date"] for e in selection["tune"] + selection["held_out"] if e["date"] != "2024-08-01"}
     assert len(days) >= 20
