@@ -681,24 +681,18 @@ class Extractor:
         abbrs = [p for p in parts if is_abbreviation(p)]
         if abbrs:
             abbr = abbrs[0]
-            others = [p for p in parts if p is not abbr and not _HANGUL.search(p)]
+            for other in parts:  # (Long Form; ABBR) or (ABBR, Long Form): the evidence is the parenthesis
+                if other is not abbr and not _HANGUL.search(other):
+                    long_form = best_long_form(abbr, other)
+                    if long_form is not None:
+                        yield self._resolve(long_form, abbr, ps, pe, text)
+                        return
             tail = _LATIN_WORDS.search(before)
-            candidates: list[tuple[str, int]] = []
-            for other in others:  # (Long Form; ABBR) or (ABBR, Long Form)
-                candidates.append((other, ps))
-            if tail:  # Long Form (ABBR)
-                words = tail.group(0).rstrip()
-                limit = min(len(abbr) + 5, len(abbr) * 2)
-                words = " ".join(words.split(" ")[-limit:])
-                candidates.append((words, ps - len(tail.group(0)) + tail.group(0).find(words)))
-            for words, offset in candidates:
-                long_form = best_long_form(abbr, words)
-                if long_form is None:
-                    continue
-                start = offset + words.rfind(long_form) if offset != ps else ps
-                start = start if text[start : start + len(long_form)] == long_form else ps
-                yield self._resolve(long_form, abbr, start, pe, text)
-                return
+            if tail:  # Long Form (ABBR): the evidence starts at the long form
+                long_form = best_long_form(abbr, tail.group(0).strip())
+                if long_form is not None:
+                    start = before.rstrip().rfind(long_form)
+                    yield self._resolve(long_form, abbr, start if start >= 0 else ps, pe, text)
             return
         # ABBR(Long Form): the token right before the parenthesis is the abbreviation.
         prev = _BEFORE_ABBR.search(before)
