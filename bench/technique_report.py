@@ -32,10 +32,14 @@ def main(folder: str) -> None:
             papers_of[concept].add(paper)
     with_one = {p for ps in papers_of.values() for p in ps}
     print(f"corpus: {folder} ({len(papers)} papers, built in {time.perf_counter() - start:.1f} s)")
-    print(f"techniques found: {len(papers_of)} ({len(papers_of.keys() - discovered)} curated, "
-          f"{len(papers_of.keys() & discovered)} discovered)")
-    print(f"papers with at least one technique: {len(with_one)} of {len(papers)} "
-          f"({100 * len(with_one) / len(papers):.1f}%)")
+    print(
+        f"techniques found: {len(papers_of)} ({len(papers_of.keys() - discovered)} curated, "
+        f"{len(papers_of.keys() & discovered)} discovered)"
+    )
+    print(
+        f"papers with at least one technique: {len(with_one)} of {len(papers)} "
+        f"({100 * len(with_one) / len(papers):.1f}%)"
+    )
     print("top 20 techniques by papers:")
     top = sorted(papers_of, key=lambda c: (-len(papers_of[c]), str(c)))[:20]
     for c in top:
@@ -44,16 +48,23 @@ def main(folder: str) -> None:
     # same long form (in any case or hyphenation) merged into the same node.
     mentioned = Counter(c for _, c in g.subject_objects(SCHEMA.mentions) if c in discovered)
     shared = [c for c, n in mentioned.items() if n >= 2]
-    print(f"discovered concepts: {len(discovered)}; named in 2+ papers (merged by long form): {len(shared)}, "
-          f"merging {sum(mentioned[c] - 1 for c in shared)} later mentions")
+    print(
+        f"discovered concepts: {len(discovered)}; named in 2+ papers (merged by long form): {len(shared)}, "
+        f"merging {sum(mentioned[c] - 1 for c in shared)} later mentions"
+    )
     abbreviations: dict[str, set[object]] = defaultdict(set)
     for c in discovered:
         for alt in g.objects(c, SKOS.altLabel):
             abbreviations[str(alt)].add(c)
     clashing = {a: cs for a, cs in abbreviations.items() if len(cs) >= 2}
-    print(f"abbreviations defined with 2+ different long forms (kept apart, not merged): {len(clashing)}, "
-          f"e.g. " + "; ".join(f"{a}: " + " / ".join(sorted(str(g.value(c, SKOS.prefLabel)) for c in cs)[:3])
-                                for a, cs in sorted(clashing.items(), key=lambda t: -len(t[1]))[:3]))
+    print(
+        f"abbreviations defined with 2+ different long forms (kept apart, not merged): {len(clashing)}, "
+        f"e.g. "
+        + "; ".join(
+            f"{a}: " + " / ".join(sorted(str(g.value(c, SKOS.prefLabel)) for c in cs)[:3])
+            for a, cs in sorted(clashing.items(), key=lambda t: -len(t[1]))[:3]
+        )
+    )
     print(f"summaries flagged kg:summaryMismatch: {len(set(g.subjects(KG.summaryMismatch, None)))}")
 
 
