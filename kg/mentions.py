@@ -23,7 +23,7 @@ another meaning is not merged on a guess.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache
@@ -484,6 +484,58 @@ _KOREAN_HEADS = {
 }
 
 
+# Korean head nouns of technique phrases, with their English head ("SEMANTIC 토큰화" is Semantic
+# Tokenization; "하이퍼 파라미터 최적화" ends in optimization). 모델 is left out on purpose: "GPT 모델"
+# names a model, not a technique.
+_KOREAN_TECHNIQUE_HEADS = {
+    "최적화": "Optimization",
+    "학습": "Learning",
+    "토큰화": "Tokenization",
+    "네트워크": "Network",
+    "어텐션": "Attention",
+    "증류": "Distillation",
+    "샘플링": "Sampling",
+    "인코더": "Encoder",
+    "디코더": "Decoder",
+    "임베딩": "Embedding",
+    "양자화": "Quantization",
+    "정렬": "Alignment",
+    "미세 조정": "Fine-Tuning",
+    "메커니즘": "Mechanism",
+    "알고리즘": "Algorithm",
+    "모듈": "Module",
+    "정규화": "Regularization",
+    "가지치기": "Pruning",
+    "캐싱": "Caching",
+    "디코딩": "Decoding",
+    "프롬프팅": "Prompting",
+    "튜닝": "Tuning",
+}
+_KOREAN_HEAD = re.compile(
+    r"(?<![A-Za-z0-9\-])((?:[A-Za-z][A-Za-z0-9\-]*\s){0,3}[A-Za-z][A-Za-z0-9\-]*)\s?("
+    + "|".join(sorted(map(re.escape, _KOREAN_TECHNIQUE_HEADS), key=len, reverse=True))
+    + ")"
+)
+
+
+def _korean_headed(
+    text: str, taken: list[tuple[int, int]], is_known: Callable[[str], bool]
+) -> Iterator[tuple[_Found, Concept]]:
+    """``SEMANTIC 토큰화``: English modifiers before a Korean technique head noun name a technique,
+    written in English as the modifiers plus the head's English ("Semantic Tokenization")."""
+    for m in _KOREAN_HEAD.finditer(text):
+        modifiers = [w for w in m.group(1).split() if w.lower() not in _GENERIC]
+        if not modifiers or any(w.lower() in _NOT_IN_TERM for w in modifiers) or is_known(modifiers[-1]):
+            continue  # "LLM 학습", "KV 캐싱": the vocabulary already names what this is
+        start = m.start(1) + m.group(1).find(modifiers[0])
+        if any(s < m.end() and start < e for s, e in taken):
+            continue
+        name = " ".join(w if not w.isupper() else w.capitalize() for w in modifiers)
+        name = f"{name[:1].upper()}{name[1:]} {_KOREAN_TECHNIQUE_HEADS[m.group(2)]}"
+        concept = Concept(concept_key(name), "Technique", name, ko_labels=(text[start : m.end()],), curated=False)
+        yield _Found(concept.key, text[start : m.end()], start, m.end(), "term"), concept
+
+
 def _mixed_labels(label: str) -> list[str]:
     """Spellings of an English label with its head noun in Korean, as mixed digests write them.
 
@@ -623,6 +675,13 @@ class Extractor:
                     found.append((section, f))
                     definitions.setdefault(concept.key, concept)
                     known.setdefault(section, set()).add((f.start, f.end))
+        for section, text in texts:  # like English terms, these may hold a known technique
+            for f, concept in _korean_headed(text, blocking.get(section, []), self.is_known):
+                if (f.start, f.end) in known.get(section, set()):
+                    continue
+                found.append((section, f))
+                definitions.setdefault(concept.key, concept)
+                blocking.setdefault(section, []).append((f.start, f.end))
         for section, text in texts:
             for f, concept in _terms(text, blocking.get(section, []), known.get(section, set())):
                 found.append((section, f))
@@ -679,6 +738,11 @@ class Extractor:
         self, text: str, before: str, ps: int, pe: int, parts: list[str]
     ) -> Iterator[tuple[_Found, Concept | None]]:
         abbrs = [p for p in parts if is_abbreviation(p)]
+        korean_long = self._korean_long_form(before, parts, abbrs)
+        if korean_long is not None:
+            short, korean, at = korean_long
+            yield self._resolve_korean(short, korean, at if at >= 0 else ps, pe, text)
+            return
         if abbrs:
             abbr = abbrs[0]
             for other in parts:  # (Long Form; ABBR) or (ABBR, Long Form): the evidence is the parenthesis
@@ -710,6 +774,31 @@ class Extractor:
                 yield _Found(key, text[start:pe], start, pe, "gloss"), None
         elif before.rstrip()[-1:] and _HANGUL.match(before.rstrip()[-1]) and (key := self.lookup(inner)):
             yield _Found(key, text[ps:pe], ps, pe, "gloss"), None
+
+    def _korean_long_form(self, before: str, parts: list[str], abbrs: list[str]) -> tuple[str, str, int] | None:
+        """``HPO(하이퍼 파라미터 최적화)`` or ``하이퍼 파라미터 최적화(HPO)``: an abbreviation whose long form
+        is Korean, ending in a technique head noun. Returns (abbreviation, Korean long form, start)."""
+        inner = " ".join(parts)
+        prev = _BEFORE_ABBR.search(before)
+        korean_inside = _HANGUL.search(inner) and not _LATIN_IN.search(inner)
+        if prev and is_abbreviation(prev.group(1)) and korean_inside and _ends_in_korean_head(inner):
+            return prev.group(1), inner, prev.start(1)
+        if len(abbrs) == 1 and len(parts) == 1:
+            tail = _KOREAN_TAIL.search(before)
+            if tail and _ends_in_korean_head(tail.group(0).strip()):
+                phrase = tail.group(0).strip()
+                return abbrs[0], phrase, before.rstrip().rfind(phrase)
+        return None
+
+    def _resolve_korean(
+        self, abbr: str, long_form: str, start: int, end: int, text: str
+    ) -> tuple[_Found, Concept | None]:
+        label = text[start:end]
+        key = self.lookup(long_form) or self.exact.get(_canon(abbr, False))
+        if key is not None and key not in _MODEL_CLASSES:
+            return _Found(key, label, start, end, "definition"), None
+        concept = Concept(concept_key(abbr.lower()), "Technique", abbr, ko_labels=(long_form,), curated=False)
+        return _Found(concept.key, label, start, end, "definition"), concept
 
     def _resolve(self, long_form: str, abbr: str, start: int, end: int, text: str) -> tuple[_Found, Concept | None]:
         label = text[start:end]
@@ -863,7 +952,7 @@ def _terms(text: str, taken: list[tuple[int, int]], known: set[tuple[int, int]])
             start += len(words[0]) + 1
             words = words[1:]
         phrase = " ".join(words)
-        if len(words) == 1 and "-" not in phrase and not _is_gloss(text, start, end):
+        if len(words) == 1 and "-" not in phrase and not (_is_gloss(text, start, end) and _names_a_part(phrase)):
             continue
         modifiers = re.split(r"[\s\-]+", phrase)[:-1]
         if modifiers and all(w.lower() in _GENERIC for w in modifiers):
@@ -874,6 +963,12 @@ def _terms(text: str, taken: list[tuple[int, int]], known: set[tuple[int, int]])
             continue
         concept = Concept(key=concept_key(phrase), kind="Technique", pref_label=phrase, curated=False)
         yield _Found(concept.key, phrase, start, end, "term"), concept
+
+
+def _names_a_part(word: str) -> bool:
+    """A one-word term must name a component ("regularizer", "tokenizer"), not a field or an
+    activity ("attention", "learning", "training")."""
+    return word.lower().rstrip("s").endswith(("er", "or"))
 
 
 def _is_gloss(text: str, start: int, end: int) -> bool:
@@ -905,6 +1000,14 @@ _MODEL_CLASSES = frozenset(
         "language-model",
     }
 )
+_LATIN_IN = re.compile(r"[A-Za-z]{2,}")
+_KOREAN_TAIL = re.compile(r"(?:[\uac00-\ud7a3]+\s){0,4}[\uac00-\ud7a3]+\s*$")
+
+
+def _ends_in_korean_head(phrase: str) -> bool:
+    return any(phrase.endswith(head) for head in _KOREAN_TECHNIQUE_HEADS) and len(phrase.split()) >= 2
+
+
 _NAME = re.compile(r"(?<![A-Za-z0-9\-])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9\-])")
 
 

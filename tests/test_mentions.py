@@ -55,6 +55,12 @@ FOUND = [
     ("ZipLoRA는 두 LoRA를 병합합니다.", "ziplora", "variant"),
     # An English technique phrase set in Korean text.
     ("dependency noise model을 도입하여 일관성을 높입니다.", "dependency-noise-model", "term"),
+    # English modifiers before a Korean technique head noun name a technique in English.
+    ("SEMANTIC 토큰화 방식을 씁니다.", "semantic-tokenization", "term"),
+    # An abbreviation defined with a Korean long form that the vocabulary knows.
+    ("HPO(하이퍼 파라미터 최적화)를 자동화합니다.", "hyperparameter-optimization", "definition"),
+    # An abbreviation defined with an unknown Korean long form ending in a technique head noun.
+    ("ABCO(에이비씨 기반 최적화)로 학습합니다.", "abco", "definition"),
     # A one-word English gloss of a Korean term.
     ("연결성 기반 규제자(regularizer)를 사용합니다.", "regularizer", "term"),
 ]
@@ -79,6 +85,10 @@ NOT_FOUND = [
     ("LoRA-based 방법입니다.", "lora-based"),
     # A model built on a model-class acronym is a model, not a technique variant.
     ("OpenVLA를 평가합니다.", "openvla"),
+    # "X 모델" is not made a technique by the Korean-head rule: it usually names a model.
+    ("GPT 모델을 비교합니다.", "gpt-model"),
+    # A one-word gloss of a field or activity is not a term; only components ("regularizer") are.
+    ("어텐션(attention)을 씁니다.", "attention"),
     # Generic English words with a technique head are not a term.
     ("the proposed method를 씁니다.", "the-proposed-method"),
     # A citation is not a term.
