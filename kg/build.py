@@ -20,7 +20,6 @@ digests and concept mentions (``graph_from_papers``).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -42,6 +41,7 @@ from kg.model import (
     Section,
 )
 from kg.namespace import DEFAULT_BASE, KG, SCHEMA, Minter
+from kg.normalize import HANGUL
 from kg.sanity import summary_mismatch
 from kg.vocabulary import Vocabulary, bundled_vocabulary
 
@@ -51,7 +51,6 @@ _SECTION_PROPERTIES = {
     PERFORMANCE_HIGHLIGHTS: KG.performanceHighlights,
     PLAIN_SUMMARY: SCHEMA.abstract,
 }
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 PREFIXES = {
     "rdf": RDF,
     "schema": SCHEMA,
@@ -71,7 +70,6 @@ class MergedPaper:
 
     paper: Paper
     dates: tuple[dt.date, ...]
-    sources: tuple[str, ...]
 
 
 def merge_papers(digests: Iterable[Digest]) -> tuple[dict[str, MergedPaper], list[Problem]]:
@@ -115,13 +113,13 @@ def merge_papers(digests: Iterable[Digest]) -> tuple[dict[str, MergedPaper], lis
             sections=tuple(sections.values()),
         )
         dates = tuple(sorted({p.date for p in ordered if p.date is not None}))
-        merged[arxiv_id] = MergedPaper(paper, dates, tuple(sorted({p.source for p in ordered})))
+        merged[arxiv_id] = MergedPaper(paper, dates)
     return merged, problems
 
 
 def _text_literal(text: str) -> Literal:
     """Summary text tagged @ko when it has Hangul (one corpus summary is all English: @en)."""
-    return Literal(text, lang="ko" if _HANGUL.search(text) else "en")
+    return Literal(text, lang="ko" if HANGUL.search(text) else "en")
 
 
 class _Writer:

@@ -74,16 +74,8 @@ def _too_large(name: str, size: int, max_bytes: int) -> Problem:
     return Problem(name, 1, f"file is {size:,} bytes, over the limit of {max_bytes:,} (--max-file-size); not read")
 
 
-def read_digest(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None) -> Digest:
-    """Read and parse one file; every problem, including unreadable bytes, is in the result."""
-    name = name or str(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:  # refused before reading, so a huge file costs no memory
-            return Digest(name, None, (), (_too_large(name, size, max_bytes),))
-        data = path.read_bytes()
-    except OSError as err:
-        return Digest(name, None, (), (Problem(name, 1, f"cannot read: {err.strerror or err}"),))
+def digest_from_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Digest:
+    """Decode and parse one file's bytes; every problem, including unreadable bytes, is in the result."""
     text, problems = decode_digest(data, name, max_bytes)
     if text is None:
         return Digest(name, None, (), tuple(problems))
@@ -92,6 +84,19 @@ def read_digest(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None
     if not digest.papers and not any(p.severity == "error" for p in digest.problems):
         problems.append(Problem(name, 1, "no papers found: expected '### [Title](https://arxiv.org/abs/ID)' headings"))
     return Digest(digest.source, digest.date, digest.papers, tuple(problems))
+
+
+def read_digest(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None) -> Digest:
+    """Read and parse one file; a file over ``max_bytes`` is refused before it is read."""
+    name = name or str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:  # refused before reading, so a huge file costs no memory
+            return Digest(name, None, (), (_too_large(name, size, max_bytes),))
+        data = path.read_bytes()
+    except OSError as err:
+        return Digest(name, None, (), (Problem(name, 1, f"cannot read: {err.strerror or err}"),))
+    return digest_from_bytes(data, name, max_bytes)
 
 
 def load_digests(paths: Sequence[Path | str], max_bytes: int = DEFAULT_MAX_BYTES) -> list[Digest]:
@@ -105,10 +110,8 @@ def load_digests(paths: Sequence[Path | str], max_bytes: int = DEFAULT_MAX_BYTES
 def example_digests() -> list[Digest]:
     """The bundled example digests (written by the papers-kg developers), as ``examples/NAME``."""
     folder = resources.files("kg").joinpath("examples")
-    digests = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".md"):
-            text, problems = decode_digest(entry.read_bytes(), f"examples/{entry.name}")
-            digest = parse_digest(text or "", source=f"examples/{entry.name}")
-            digests.append(Digest(digest.source, digest.date, digest.papers, (*problems, *digest.problems)))
-    return digests
+    return [
+        digest_from_bytes(entry.read_bytes(), f"examples/{entry.name}")
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".md")
+    ]

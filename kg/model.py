@@ -21,7 +21,6 @@ WHATS_NEW = "whats-new"
 TECHNICAL_DETAILS = "technical-details"
 PERFORMANCE_HIGHLIGHTS = "performance-highlights"
 PLAIN_SUMMARY = "summary"
-STANDARD_SECTIONS = (WHATS_NEW, TECHNICAL_DETAILS, PERFORMANCE_HIGHLIGHTS)
 
 
 @dataclass(frozen=True, order=True)

@@ -24,6 +24,7 @@ ARXIV_ID = re.compile(rf"(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?")
 ARXIV_URL = re.compile(rf"arxiv\.org/(?:abs|pdf|html)/(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?", re.IGNORECASE)
 
 _SPACES = re.compile(r"\s+")
+HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")  # syllables and compatibility jamo
 _KEEP_CONTROLS = frozenset("\n\t")
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.mentions import Extractor, best_long_form, is_abbreviation
+from kg.longforms import best_long_form, is_abbreviation
+from kg.mentions import Extractor
 from kg.vocabulary import bundled_vocabulary
 
 EX = Extractor(bundled_vocabulary())
