@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from kg.korean import korean_phrases
 from kg.longforms import STOP_ABBRS, best_long_form, is_abbreviation
 from kg.model import Concept, Extraction, Mention, Paper
 from kg.normalize import HANGUL
@@ -40,6 +41,7 @@ from kg.terms import (
     mixed_labels,
     names_a_method,
 )
+from kg.titles import title_definitions, title_phrases
 from kg.vocabulary import Vocabulary
 
 _LATIN_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-'’.&/+]*(?:\s+[A-Za-z0-9][A-Za-z0-9\-'’.&/+]*)*\s*$")
@@ -171,6 +173,13 @@ class Extractor:
                 abbr = f.label.rsplit("(", 1)[-1].rstrip(")") if f.label.endswith(")") else ""
                 if abbr and is_abbreviation(abbr):
                     local.setdefault(abbr, f.concept)
+            if section == "title":  # "VPTQ: ... Vector Post-Training Quantization ..."
+                for long_form, abbr, start, end in title_definitions(text):
+                    f, concept = self._resolve(long_form, abbr, start, end, text)
+                    found.append((section, f))
+                    if concept is not None:
+                        definitions.setdefault(concept.key, concept)
+                    local.setdefault(abbr, f.concept)
         for section, text in texts:
             found.extend((section, f) for f in self._vocabulary_matches(text, local))
         named = {f.concept for _, f in found}
@@ -196,9 +205,26 @@ class Extractor:
                 found.append((section, f))
                 definitions.setdefault(concept.key, concept)
                 blocking.setdefault(section, []).append((f.start, f.end))
+        for section, text in texts:  # names wholly in Korean: 계층적 토큰화
+            for concept, label, start, end in korean_phrases(text, blocking.get(section, []), self.is_known):
+                if (start, end) in known.get(section, set()):
+                    continue
+                found.append((section, _Found(concept.key, label, start, end, "term")))
+                definitions.setdefault(concept.key, concept)
+                blocking.setdefault(section, []).append((start, end))
         for section, text in texts:
             for concept, label, start, end in english_terms(text, blocking.get(section, []), known.get(section, set())):
                 found.append((section, _Found(concept.key, label, start, end, "term")))
+                definitions.setdefault(concept.key, concept)
+        for section, text in texts:
+            if section != "title":
+                continue
+            for phrase, start, end in title_phrases(text):
+                spans = blocking.get(section, []) + list(known.get(section, set()))
+                if self.is_known(phrase) or any(s < end and start < e for s, e in spans):
+                    continue
+                concept = Concept(concept_key(phrase), "Technique", phrase, curated=False)
+                found.append((section, _Found(concept.key, phrase, start, end, "term")))
                 definitions.setdefault(concept.key, concept)
         mentions = _dedupe(found)
         used = {m.concept for m in mentions}

@@ -42,7 +42,8 @@ _HEADS = {
         aggregator projector estimator retriever reranker selector scheduler controller regularizer
         backbone gating connector mixer function insertion removal control prompt token
         factorization resampling verification modeling modelling injection inversion decomposition
-        transform gradient convolution kernel filter
+        transform gradient convolution kernel filter tokenization backpropagation propagation
+        minimization maximization
         """.split()
     ),
     "Dataset": tuple(["dataset", "benchmark", "bench", "corpus", "suite", "collection", "arena", "leaderboard"]),
@@ -133,7 +134,7 @@ _KOREAN_HEAD_TABLE = (
     ("embedding", "임베딩", True, True),
     ("quantization", "양자화", True, True),
     ("generation", "생성", True, False),
-    ("alignment", "정렬", True, True),
+    ("alignment", "정렬", True, False),
     ("retrieval", "검색", True, False),
     ("transformer", "트랜스포머", True, False),
     ("mechanism", "메커니즘", True, True),

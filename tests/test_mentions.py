@@ -64,7 +64,47 @@ FOUND = [
     ("ABCO(에이비씨 기반 최적화)로 학습합니다.", "abco", "definition"),
     # A one-word English gloss of a Korean term.
     ("연결성 기반 규제자(regularizer)를 사용합니다.", "regularizer", "term"),
+    # A technique named wholly in Korean: bare nouns before a technique head, translated word by word.
+    ("새로운 계층적 토큰화를 사용합니다.", "hierarchical-tokenization", "term"),
+    # ... and kept in Korean when a word has no entry in the lexicon.
+    ("정규화 손실을 도입합니다.", "%EC%A0%95%EA%B7%9C%ED%99%94-%EC%86%90%EC%8B%A4", "term"),
+    # A wrapper noun after the head ("메커니즘") is not part of the name.
+    ("피처 융합 메커니즘을 사용합니다.", "feature-fusion", "term"),
 ]
+
+# (title, concept key expected, rule expected): titles are English and name the paper's method.
+TITLE_FOUND = [
+    # The name before the colon abbreviates a phrase after it: a definition across the colon.
+    (
+        "VPTQ: Extreme Low-bit Vector Post-Training Quantization for Large Language Models",
+        "vector-post-training-quantization",
+        "definition",
+    ),
+    # A capitalised phrase between title join words, with a technique head noun.
+    (
+        "I-Max: Maximize the Resolution Potential of Pre-trained Transformers with Projected Flow",
+        "projected-flow",
+        "term",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "key", "rule"), TITLE_FOUND, ids=[t[0][:24] for t in TITLE_FOUND])
+def test_title_found(title: str, key: str, rule: str) -> None:
+    found = {m.concept: m.rule for m in EX.extract_text(title, "title").mentions}
+    assert found.get(key) == rule, found
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Boosting Instance Control for Visual Generation",  # "Control" names a topic, not a method
+        "High-Efficiency Optical Flow Estimation on Edge Devices",  # estimation: a task
+        "Teaching Generative Language Models to Reference Answers",  # a claim, not a name
+    ],
+)
+def test_title_topics_are_not_terms(title: str) -> None:
+    assert [m for m in EX.extract_text(title, "title").mentions if m.rule == "term"] == []
 
 
 @pytest.mark.parametrize(("text", "key", "rule"), FOUND, ids=[f[0][:24] for f in FOUND])
@@ -92,6 +132,11 @@ NOT_FOUND = [
     ("어텐션(attention)을 씁니다.", "attention"),
     # Generic English words with a technique head are not a term.
     ("the proposed method를 씁니다.", "the-proposed-method"),
+    # Activities with a weak head and a non-technical modifier are not names.
+    ("빠른 학습과 분류기 훈련을 합니다.", "%EB%B9%A0%EB%A5%B8-%ED%95%99%EC%8A%B5"),
+    ("모델 학습을 합니다.", "%EB%AA%A8%EB%8D%B8-%ED%95%99%EC%8A%B5"),
+    # A word with a particle ends the name: "과정에서" is not part of it.
+    ("노이즈 제거 과정에서 임베딩을 씁니다.", "%EA%B3%BC%EC%A0%95%EC%97%90%EC%84%9C-%EC%9E%84%EB%B2%A0%EB%94%A9"),
     # A citation is not a term.
     ("Wang et al 2023의 모델을 따릅니다.", "wang-et-al-2023"),
     # A whole English sentence is not a term.
