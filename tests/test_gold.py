@@ -1,8 +1,9 @@
 """Guards the measured quality of technique mentions on the hand-made gold set (tests/gold/).
 
-Figures when this was written (kg eval): tune P 0.922 R 0.850; held-out P 0.908 R 0.690; fresh
-(drawn and annotated blind after the first freeze; now seen) P 0.831 R 0.722; fresh2 (drawn and
-annotated blind after the second freeze, scored once) P 0.826 R 0.627.
+Figures when this was written (kg eval, third round of rules): tune P 0.904 R 0.850; held-out
+P 0.882 R 0.786; fresh (blind after the first freeze; now seen) P 0.831 R 0.778; fresh2 (blind
+after the second freeze; now seen) P 0.863 R 0.729; fresh3 (36 papers drawn and annotated blind
+during the third round, scored once after its freeze) P 0.872 R 0.647.
 The floors below sit a little under them, so that a change that makes extraction worse fails.
 """
 
@@ -18,7 +19,13 @@ from kg.pipeline import run_eval
 from tests.conftest import CORPUS, need
 
 GOLD = Path(__file__).resolve().parent / "gold"
-FLOORS = {"tune": (0.90, 0.82), "held_out": (0.88, 0.66), "fresh": (0.80, 0.69), "fresh2": (0.79, 0.59)}
+FLOORS = {
+    "tune": (0.88, 0.82),
+    "held_out": (0.86, 0.75),
+    "fresh": (0.80, 0.74),
+    "fresh2": (0.83, 0.69),
+    "fresh3": (0.84, 0.62),
+}
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +44,12 @@ def test_quality_does_not_fall(scores: dict[str, Score], split: str) -> None:
 def test_gold_covers_the_selection() -> None:
     selection = json.loads((GOLD / "selection.json").read_text("utf-8"))
     ids = [e["id"] for split in ("tune", "held_out") for e in selection[split]]
-    ids += [e["id"] for e in selection["fresh"] + selection["fresh2"]]
+    ids += [e["id"] for e in selection["fresh"] + selection["fresh2"] + selection["fresh3"]]
     gold: dict[str, object] = {}
     for path in GOLD.glob("*.json"):
         if path.name not in ("selection.json", "generic.json"):
             gold.update(parse_gold(path.read_text("utf-8")))
     assert sorted(gold) == sorted(ids)
-    assert len(ids) == 108 and len(set(ids)) == 108
+    assert len(ids) == 144 and len(set(ids)) == 144
     days = {e["date"] for e in selection["tune"] + selection["held_out"] if e["date"] != "2024-08-01"}
     assert len(days) >= 20
