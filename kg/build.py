@@ -185,6 +185,8 @@ class _Writer:
         self.add(node, RDF.type, KG.Digest)
         self.add(node, SCHEMA.name, Literal(f"Daily Papers ({date.isoformat()})"))
         self.add(node, SCHEMA.datePublished, Literal(date.isoformat(), datatype=XSD.date))
+        year, week, _ = date.isocalendar()
+        self.add(node, KG.isoWeek, Literal(f"{year}-W{week:02d}"))
         for source in sources:
             self.add(node, KG.sourceFile, Literal(source))
 

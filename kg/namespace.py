@@ -47,6 +47,7 @@ class KG(DefinedNamespace):
     summarySection: URIRef
     hiddenAuthorsAfter: URIRef
     sourceFile: URIRef
+    isoWeek: URIRef
     ambiguousLabel: URIRef
     Mention: URIRef
     mention: URIRef

@@ -20,9 +20,13 @@ class in lower case: ``technique``, ``model``, ``dataset``, ``metric``, ``task``
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Protocol
+
 import networkx as nx
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import PROV, SKOS
+from rdflib.term import Node
 
 from kg.namespace import KG, SCHEMA
 
@@ -38,7 +42,17 @@ NODE_CLASSES = {SCHEMA.ScholarlyArticle: "paper", SCHEMA.Person: "person", KG.Di
 _EDGES = {SCHEMA.author: "author", SCHEMA.mentions: "mentions", SKOS.broader: "broader", SCHEMA.hasPart: "has_part"}
 
 
-def to_networkx(graph: Graph) -> nx.DiGraph[str]:
+class TripleSource(Protocol):
+    """What ``to_networkx`` reads: an rdflib ``Graph``, or ``kg.store.OxigraphTriples``."""
+
+    def subjects(self, predicate: Node, object: Node) -> Iterator[Node]: ...
+
+    def subject_objects(self, predicate: Node) -> Iterator[tuple[Node, Node]]: ...
+
+    def value(self, subject: Node, predicate: Node) -> Node | None: ...
+
+
+def to_networkx(graph: TripleSource) -> nx.DiGraph[str]:
     """Papers, people, digests and concepts as typed nodes with the edges between them."""
     out: nx.DiGraph[str] = nx.DiGraph()
     for cls, kind in NODE_CLASSES.items():
@@ -70,20 +84,21 @@ def to_networkx(graph: Graph) -> nx.DiGraph[str]:
     return out
 
 
-def _label(graph: Graph, node: URIRef, kind: str) -> str:
+def _label(graph: TripleSource, node: URIRef, kind: str) -> str:
     predicate = SKOS.prefLabel if kind in CONCEPT_CLASSES.values() else SCHEMA.name
     value = graph.value(node, predicate)
     return str(value) if value is not None else str(node).rsplit("/", 1)[-1]
 
 
 def coauthor_graph(network: nx.DiGraph[str]) -> nx.Graph[str]:
-    """People linked by the number of papers they share (edge attribute ``papers``).
+    """People linked by the papers they share: edge attributes ``papers`` (a plain count) and
+    ``newman`` (Newman's collaboration weight: each paper with n authors adds 1/(n-1) to each pair).
 
     >>> g = nx.DiGraph()
     >>> g.add_nodes_from([("p", {"kind": "paper"}), ("a", {"kind": "person"}), ("b", {"kind": "person"})])
     >>> g.add_edges_from([("p", "a", {"relation": "author"}), ("p", "b", {"relation": "author"})])
     >>> list(coauthor_graph(g).edges(data=True))
-    [('a', 'b', {'papers': 1})]
+    [('a', 'b', {'papers': 1, 'newman': 1.0})]
     """
     out: nx.Graph[str] = nx.Graph()
     for n, data in network.nodes(data=True):
@@ -93,10 +108,12 @@ def coauthor_graph(network: nx.DiGraph[str]) -> nx.Graph[str]:
         if data.get("kind") != "paper":
             continue
         people = sorted(v for v in network.successors(paper) if network.edges[paper, v]["relation"] == "author")
+        share = 1 / (len(people) - 1) if len(people) > 1 else 0.0
         for i, a in enumerate(people):
             for b in people[i + 1 :]:
                 if out.has_edge(a, b):
                     out.edges[a, b]["papers"] += 1
+                    out.edges[a, b]["newman"] += share
                 else:
-                    out.add_edge(a, b, papers=1)
+                    out.add_edge(a, b, papers=1, newman=share)
     return out

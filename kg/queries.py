@@ -1,4 +1,11 @@
-"""Named SPARQL queries shipped in ``kg/queries/*.rq``; values go in by binding, never by formatting.
+"""Named SPARQL queries shipped in ``kg/queries/*.rq``, run in rdflib or in Oxigraph (pure but for
+reading the shipped files).
+
+Each ``.rq`` file starts with comment lines: a description, then one ``# @param NAME TYPE [= DEFAULT]
+help`` line per parameter. Values go in by binding (rdflib ``initBindings``, Oxigraph
+``substitutions``), never by formatting query text, so a name with quotes or braces is just a
+name. Each query projects its parameters (Oxigraph binds only projected variables); the result
+leaves them out.
 
 >>> from kg.build import build_graph
 >>> from kg.parse import parse_digest
@@ -7,17 +14,103 @@
 ... Authors: Mike Lewis
 ... - **What's New**: Mixture of Modality-Aware Experts(MoMa)를 제안합니다.
 ... ''', "d.md")
->>> [(str(r.id), str(r.via)) for r in run_query(build_graph([d]), "papers-by-technique", technique="MoE")]
-[('2407.21770', 'Mixture of Modality-Aware Experts')]
+>>> table = select(RdflibEngine(build_graph([d])), named_query("papers-by-technique"), {"technique": "MoE"})
+>>> table.columns, table.rows
+(('id', 'title', 'via'), [('2407.21770', 'MoMa', 'Mixture of Modality-Aware Experts')])
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
+from typing import Protocol
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal
+from rdflib.namespace import XSD
 from rdflib.query import Result
+
+Value = str | int | float | None
+_PARAM = re.compile(r"^#\s*@param\s+(\w+)\s+(string|integer)(?:\s*=\s*(\S+))?\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str  # "string" or "integer"
+    default: str | None
+    help: str
+
+
+@dataclass(frozen=True)
+class Query:
+    """A SPARQL SELECT with its declared parameters."""
+
+    name: str
+    text: str
+    description: str
+    params: tuple[Param, ...]
+
+
+class Row(dict[str, Value]):
+    """One result row: ``row["papers"]`` or ``row.papers``."""
+
+    def __getattr__(self, name: str) -> Value:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of a SELECT, values as Python values (``int`` for integers, ``str`` otherwise).
+
+    Iterating gives ``Row`` objects keyed by variable name.
+    """
+
+    columns: tuple[str, ...]
+    rows: list[tuple[Value, ...]]
+
+    def records(self) -> list[Row]:
+        return [Row(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.records())
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+class QueryError(ValueError):
+    """A query that cannot be run as asked: unknown name, missing or malformed parameter."""
+
+
+def parse_query(text: str, name: str = "query") -> Query:
+    """Description and ``@param`` lines from the leading comments of a query text.
+
+    >>> q = parse_query("# Papers of one author.\\n# @param author string  a name\\nSELECT ?x ?author {}")
+    >>> q.description, q.params[0].name, q.params[0].type
+    ('Papers of one author.', 'author', 'string')
+    """
+    description: list[str] = []
+    params: list[Param] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        m = _PARAM.match(line)
+        if m:
+            params.append(Param(m.group(1), m.group(2), m.group(3), m.group(4).strip()))
+        else:
+            description.append(line.lstrip("#").strip())
+    return Query(name, text, " ".join(d for d in description if d), tuple(params))
 
 
 def query_names() -> list[str]:
@@ -27,14 +120,164 @@ def query_names() -> list[str]:
 
 
 @cache
-def query_text(name: str) -> str:
-    """The SPARQL text of a shipped query; ``KeyError`` names the ones that exist."""
+def named_query(name: str) -> Query:
+    """A shipped query; ``QueryError`` names the ones that exist."""
     if name not in query_names():
-        raise KeyError(f"no query named {name!r}; known: {', '.join(query_names())}")
-    return resources.files("kg").joinpath(f"queries/{name}.rq").read_text(encoding="utf-8")
+        raise QueryError(f"no query named {name!r}; known: {', '.join(query_names())}")
+    text = resources.files("kg").joinpath(f"queries/{name}.rq").read_text(encoding="utf-8")
+    return parse_query(text, name)
 
 
-def run_query(graph: Graph, name: str, **params: str | int) -> Result:
-    """Run a shipped query with ``params`` bound as literals (``technique="MoE"`` binds ``?technique``)."""
-    bindings = {k: Literal(v) for k, v in params.items()}
-    return graph.query(query_text(name), initBindings=bindings)
+def bind(query: Query, given: Mapping[str, str | int]) -> dict[str, str | int]:
+    """Parameter values: given ones checked and typed, defaults filled in, unknown ones refused."""
+    known = {p.name: p for p in query.params}
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        allowed = ", ".join(known) or "none"
+        raise QueryError(f"{query.name}: unknown parameter {', '.join(unknown)} (parameters: {allowed})")
+    out: dict[str, str | int] = {}
+    for p in query.params:
+        value = given.get(p.name, p.default)
+        if value is None:
+            raise QueryError(f"{query.name}: missing parameter {p.name} ({p.help}); give --param {p.name}=VALUE")
+        if p.type == "integer":
+            try:
+                value = int(value)
+            except ValueError:
+                raise QueryError(f"{query.name}: parameter {p.name} must be a whole number, got {value!r}") from None
+        out[p.name] = value
+    return out
+
+
+class Engine(Protocol):
+    name: str
+
+    def run(self, text: str, bindings: Mapping[str, str | int]) -> Table: ...
+
+
+class RdflibEngine:
+    """rdflib's own SPARQL engine over an in-memory ``Graph``."""
+
+    name = "rdflib"
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def run(self, text: str, bindings: Mapping[str, str | int]) -> Table:
+        result: Result = self.graph.query(text, initBindings={k: Literal(v) for k, v in bindings.items()})
+        columns = tuple(str(v) for v in result.vars or ())
+        rows = [tuple(_rdflib_value(term) for term in row) for row in result]  # type: ignore[union-attr]
+        return Table(columns, rows)
+
+
+class OxigraphEngine:
+    """Oxigraph's SPARQL engine (embedded, Rust) over an in-memory store: fast on joins."""
+
+    name = "oxigraph"
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    @classmethod
+    def from_turtle(cls, path: Path) -> OxigraphEngine:
+        store = ox.Store()
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+        return cls(store)
+
+    def run(self, text: str, bindings: Mapping[str, str | int]) -> Table:
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): _ox_literal(v) for k, v in bindings.items()
+        }
+        solutions = self.store.query(text, substitutions=subs)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("only SELECT queries are supported")
+        columns = tuple(v.value for v in solutions.variables)
+        rows = [tuple(_ox_value(s[c]) for c in columns) for s in solutions]
+        return Table(columns, rows)
+
+
+def select(engine: Engine, query: Query, params: Mapping[str, str | int] | None = None) -> Table:
+    """Run ``query`` with its parameters bound; the parameter columns are left out of the result."""
+    bindings = bind(query, params or {})
+    table = engine.run(query.text, bindings)
+    keep = [i for i, c in enumerate(table.columns) if c not in bindings]
+    return Table(tuple(table.columns[i] for i in keep), [tuple(row[i] for i in keep) for row in table.rows])
+
+
+def _rdflib_value(term: object) -> Value:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        if term.datatype in (XSD.integer, XSD.int, XSD.long):
+            return int(term)
+        if term.datatype in (XSD.decimal, XSD.double, XSD.float):
+            return float(term)
+        return str(term)
+    return str(term)
+
+
+_INTEGERS = {str(XSD.integer), str(XSD.int), str(XSD.long)}
+_FLOATS = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
+
+
+def _ox_value(term: object) -> Value:
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype in _INTEGERS:
+            return int(term.value)
+        if datatype in _FLOATS:
+            return float(term.value)
+        return term.value
+    return str(getattr(term, "value", term))
+
+
+def _ox_literal(value: str | int) -> ox.Literal:
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(str(XSD.integer)))
+    return ox.Literal(value)
+
+
+# -- output ------------------------------------------------------------------------------------
+
+
+def format_table(table: Table, fmt: str = "table") -> str:
+    """The rows as an aligned text table, CSV, or JSON (an array of objects keyed by variable)."""
+    if fmt == "json":
+        return json.dumps(table.records(), ensure_ascii=False, indent=1)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(table.columns)
+        writer.writerows(["" if v is None else v for v in row] for row in table.rows)
+        return out.getvalue().rstrip("\n")
+    return _aligned(table.columns, table.rows)
+
+
+def _aligned(columns: Sequence[str], rows: Iterable[Sequence[Value]]) -> str:
+    cells = [[str(c) for c in columns]] + [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max(_width(r[i]) for r in cells) for i in range(len(columns))]
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append("  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Display width: Hangul and other wide characters take two columns."""
+    return sum(
+        2 if "\u1100" <= ch <= "\u115f" or "\u2e80" <= ch <= "\ua4cf" or "\uac00" <= ch <= "\ud7a3" else 1
+        for ch in text
+    )
+
+
+def run_query(source: Graph | Engine, name: str, **params: str | int) -> Table:
+    """A shipped query by name over an rdflib ``Graph`` (rdflib's engine) or any ``Engine``.
+
+    ``run_query(result.graph, "coauthors", author="Luke Zettlemoyer").records()``
+    """
+    engine = RdflibEngine(source) if isinstance(source, Graph) else source
+    return select(engine, named_query(name), params)
