@@ -15,6 +15,7 @@ with a fixed seed, so the same graph always gives the same clusters.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import random
 from collections import Counter, defaultdict
@@ -29,6 +30,7 @@ from kg.network import coauthor_graph
 DEFAULT_SEED = 20261124
 
 __all__ = [
+    "AuthorNotFound",
     "Cluster",
     "central_authors",
     "coauthor_graph",
@@ -41,20 +43,24 @@ __all__ = [
 ]
 
 
+class AuthorNotFound(LookupError):
+    """No author of that name in the graph."""
+
+
 def find_author(graph: nx.Graph[str], name: str) -> str:
-    """The node whose label (or key) is ``name``; ``KeyError`` when there is none."""
+    """The node whose label (or key) is ``name``; ``AuthorNotFound`` when there is none."""
     if name in graph and graph.nodes[name].get("label", name) == name:
         return name
     for node, data in graph.nodes(data=True):
         if data.get("label") == name:
             return str(node)
-    raise KeyError(f"no author named {name!r} in the graph")
+    raise AuthorNotFound(f"no author named {name!r} in the graph")
 
 
 def collaboration_path(coauthors: nx.Graph[str], a: str, b: str) -> list[str]:
     """Labels along a shortest chain of co-authorship from author ``a`` to author ``b`` (by label).
 
-    Raises ``KeyError`` for an unknown name and ``nx.NetworkXNoPath`` when none connects them.
+    Raises ``AuthorNotFound`` for an unknown name and ``nx.NetworkXNoPath`` when none connects them.
     """
     path = nx.shortest_path(coauthors, find_author(coauthors, a), find_author(coauthors, b))
     return [str(coauthors.nodes[n].get("label", n)) for n in path]
@@ -195,17 +201,10 @@ def paper_weeks(network: nx.DiGraph[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     digests = [(str(d["date"]), n) for n, d in network.nodes(data=True) if d.get("kind") == "digest" and d.get("date")]
     for date, digest in sorted(digests):
-        year, week, _ = _iso(date)
+        year, week, _ = dt.date.fromisoformat(date).isocalendar()
         for paper in network.successors(digest):
             out.setdefault(paper, f"{year}-W{week:02d}")
     return out
-
-
-def _iso(date: str) -> tuple[int, int, int]:
-    import datetime as dt
-
-    y, w, d = dt.date.fromisoformat(date).isocalendar()
-    return y, w, d
 
 
 def trends(
@@ -233,8 +232,6 @@ def trends(
 
 def all_weeks(seen: list[str]) -> list[str]:
     """Every ISO week from the first to the last seen, so gaps show as zeros."""
-    import datetime as dt
-
     if not seen:
         return []
     first = dt.date.fromisocalendar(int(seen[0][:4]), int(seen[0][6:]), 1)

@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg import explore
-from kg.analysis import Cluster
+from kg.analysis import AuthorNotFound
 from kg.evaluate import format_score
 from kg.load import DEFAULT_MAX_BYTES, InputError
 from kg.namespace import DEFAULT_BASE, KG, check_base
@@ -116,37 +116,61 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-QUERY_EXAMPLES = """\
-examples:
-  kg query --list                                  the shipped queries and their parameters
-  kg query coauthors --param author="Luke Zettlemoyer"
-  kg query top-collaborations --param min=5 --format csv
-  kg query papers-by-technique --param technique=3DGS --format json
-  kg query technique-trend --param technique=DiT
-  kg query --file my.rq --graph out/graph.ttl       your own SELECT
-"""
+QUERY_EXAMPLES = (
+    "kg query --list                                  the shipped queries and their parameters",
+    'kg query coauthors --param author="Luke Zettlemoyer"',
+    "kg query top-collaborations --param min=5 --format csv",
+    "kg query papers-by-technique --param technique=3DGS --format json",
+    "kg query technique-trend --param technique=DiT",
+    "kg query --file my.rq --graph out/graph.ttl       your own SELECT",
+)
+ANALYSIS_ERRORS = (QueryError, AuthorNotFound, GraphFileError, nx.NetworkXNoPath)
 
 
-def _graph_option(parser: argparse.ArgumentParser) -> None:
+def _analysis_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    handler: Callable[[argparse.Namespace], int],
+    *,
+    help: str,
+    description: str,
+    examples: Sequence[str],
+) -> argparse.ArgumentParser:
+    """A command that reads graph.ttl: --graph and --format, examples, and usage errors as exit 2."""
+    parser = commands.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog="examples:\n" + "\n".join(f"  {e}" for e in examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument(
         "--graph", type=Path, default=Path("output/graph.ttl"), help="graph to read (default: output/graph.ttl)"
     )
-
-
-def _format_option(parser: argparse.ArgumentParser, default: str = "table") -> None:
     parser.add_argument(
-        "--format", choices=("table", "csv", "json"), default=default, help=f"output format (default: {default})"
+        "--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)"
     )
+
+    def guarded(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except ANALYSIS_ERRORS as err:
+            print(f"kg {name}: {err}", file=sys.stderr)
+            return EXIT_USAGE
+
+    parser.set_defaults(handler=guarded)
+    return parser
 
 
 def _add_analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    query = commands.add_parser(
+    query = _analysis_command(
+        commands,
         "query",
+        _query,
         help="run a named SPARQL query (or your own) over graph.ttl",
         description="Run a SPARQL SELECT shipped in kg/queries/ (see --list) or your own (--file) over the "
         "exported graph. Parameters are bound as values, never pasted into the query text.",
-        epilog=QUERY_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=QUERY_EXAMPLES,
     )
     query.add_argument("name", nargs="?", help="query name (see --list)")
     query.add_argument("--file", type=Path, help="a .rq file with your own SELECT query")
@@ -157,80 +181,67 @@ def _add_analysis_commands(commands: argparse._SubParsersAction[argparse.Argumen
     query.add_argument(
         "--engine", choices=("oxigraph", "rdflib"), default="oxigraph", help="SPARQL engine (default: oxigraph)"
     )
-    _graph_option(query)
-    _format_option(query)
-    query.set_defaults(handler=_query)
 
-    collab = commands.add_parser(
+    collaborators = _analysis_command(
+        commands,
         "collaborators",
+        lambda args: _show(explore.collaborators(args.graph, args.author), args.format),
         help="an author's co-authors, with joint papers and Newman weights",
         description="List the people who wrote papers with AUTHOR (the name as the digests write it): joint "
         "papers and Newman's collaboration weight (each paper with n authors adds 1/(n-1)).",
-        epilog='examples:\n  kg collaborators "Luke Zettlemoyer" --graph out/graph.ttl',
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=['kg collaborators "Luke Zettlemoyer" --graph out/graph.ttl'],
     )
-    collab.add_argument("author", help="an author's name")
-    _graph_option(collab)
-    _format_option(collab)
-    collab.set_defaults(handler=_collaborators)
+    collaborators.add_argument("author", help="an author's name")
 
-    path = commands.add_parser(
+    path = _analysis_command(
+        commands,
         "path",
+        lambda args: _show(explore.collaboration_path(args.graph, args.source, args.target), args.format),
         help="the shortest chain of co-authors between two authors",
         description="Find the fewest co-authorship links from one author to another.",
-        epilog='examples:\n  kg path "Luke Zettlemoyer" "Yann LeCun" --graph out/graph.ttl',
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=['kg path "Luke Zettlemoyer" "Yann LeCun" --graph out/graph.ttl'],
     )
     path.add_argument("source", help="an author's name")
     path.add_argument("target", help="another author's name")
-    _graph_option(path)
-    _format_option(path)
-    path.set_defaults(handler=_path)
 
-    central = commands.add_parser(
+    central = _analysis_command(
+        commands,
         "central",
+        lambda args: _show(explore.central(args.graph, args.top), args.format),
         help="the most central authors (weighted PageRank on co-authorship)",
         description="Rank authors by PageRank on the co-author graph weighted by Newman's collaboration weights.",
-        epilog="examples:\n  kg central --top 20 --graph out/graph.ttl",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=["kg central --top 20 --graph out/graph.ttl"],
     )
     central.add_argument("--top", type=_positive, default=20, help="authors listed (default: 20)")
-    _graph_option(central)
-    _format_option(central)
-    central.set_defaults(handler=_central)
 
-    clusters = commands.add_parser(
+    clusters = _analysis_command(
+        commands,
         "clusters",
+        _clusters,
         help="topic clusters of techniques, with their papers and authors",
         description="Cluster techniques by co-occurrence (seeded Leiden, so repeatable), label each cluster by "
         "its most characteristic techniques, and assign each paper to the cluster holding most of its techniques. "
         "Writes an overview picture next to the graph (clusters.svg) unless --no-plot.",
-        epilog="examples:\n  kg clusters --graph out/graph.ttl\n  kg clusters --format json > clusters.json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=["kg clusters --graph out/graph.ttl", "kg clusters --format json > clusters.json"],
     )
     clusters.add_argument(
         "--min-papers", type=_positive, default=3, help="techniques in fewer papers are left out (default: 3)"
     )
     clusters.add_argument("--no-plot", action="store_true", help="do not write clusters.svg")
-    _graph_option(clusters)
-    _format_option(clusters)
-    clusters.set_defaults(handler=_clusters)
 
-    trends = commands.add_parser(
+    trends = _analysis_command(
+        commands,
         "trends",
+        _trends,
         help="papers per week for techniques, as a table and a picture",
         description="Count papers per ISO week that mention each technique (any label or abbreviation; narrower "
         "concepts count). With no --technique, the most frequent ones. Writes trends.svg next to the graph "
         "unless --no-plot.",
-        epilog="examples:\n  kg trends --technique DiT --technique 3DGS\n  kg trends --top 5 --format csv",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=["kg trends --technique DiT --technique 3DGS", "kg trends --top 5 --format csv"],
     )
     trends.add_argument("--technique", action="append", default=[], help="a technique label (repeatable)")
     trends.add_argument("--top", type=_positive, default=8, help="techniques when none is given (default: 8)")
     trends.add_argument("--no-plot", action="store_true", help="do not write trends.svg")
-    _graph_option(trends)
-    _format_option(trends)
-    trends.set_defaults(handler=_trends)
 
 
 def _params(pairs: Sequence[str]) -> dict[str, str]:
@@ -243,92 +254,44 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _print_table(table: Table, fmt: str) -> None:
+def _show(table: Table, fmt: str) -> int:
     print(format_table(table, fmt))
     if fmt == "table":
         print(f"({len(table.rows)} rows)", file=sys.stderr)
-
-
-def _analysis(command: str, run: Callable[[], int]) -> int:
-    try:
-        return run()
-    except (QueryError, KeyError, GraphFileError, nx.NetworkXNoPath) as err:
-        message = err.args[0] if isinstance(err, KeyError) and err.args else err
-        print(f"kg {command}: {message}", file=sys.stderr)
-        return EXIT_USAGE
+    return EXIT_OK
 
 
 def _query(args: argparse.Namespace) -> int:
-    def run() -> int:
-        if args.list:
-            for name in query_names():
-                q = named_query(name)
-                params = " ".join(f"{p.name}=" + (p.default or "...") for p in q.params)
-                print(f"{name}  {params}\n    {q.description}")
-            return EXIT_OK
-        if bool(args.name) == bool(args.file):
-            raise QueryError("give a query name or --file, not both or neither (kg query --list shows the names)")
-        text = args.file.read_text(encoding="utf-8") if args.file else None
-        table = explore.query_graph(args.graph, args.name, text=text, params=_params(args.param), engine=args.engine)
-        _print_table(table, args.format)
+    if args.list:
+        for name in query_names():
+            q = named_query(name)
+            params = " ".join(f"{p.name}=" + (p.default or "...") for p in q.params)
+            print(f"{name}  {params}\n    {q.description}")
         return EXIT_OK
-
-    return _analysis("query", run)
-
-
-def _collaborators(args: argparse.Namespace) -> int:
-    return _analysis("collaborators", lambda: _show(explore.collaborators(args.graph, args.author), args.format))
-
-
-def _path(args: argparse.Namespace) -> int:
-    return _analysis(
-        "path", lambda: _show(explore.collaboration_path(args.graph, args.source, args.target), args.format)
-    )
-
-
-def _central(args: argparse.Namespace) -> int:
-    return _analysis("central", lambda: _show(explore.central(args.graph, args.top), args.format))
+    if bool(args.name) == bool(args.file):
+        raise QueryError("give a query name or --file, not both or neither (kg query --list shows the names)")
+    text = args.file.read_text(encoding="utf-8") if args.file else None
+    table = explore.query_graph(args.graph, args.name, text=text, params=_params(args.param), engine=args.engine)
+    return _show(table, args.format)
 
 
 def _clusters(args: argparse.Namespace) -> int:
-    def run() -> int:
-        plot = None if args.no_plot else args.graph.parent / "clusters.svg"
-        found, network = explore.clusters(args.graph, min_papers=args.min_papers, plot=plot)
-        if args.format == "json":
-            print(json.dumps([_cluster_record(c, network) for c in found], ensure_ascii=False, indent=1))
-        else:
-            _print_table(explore.clusters_table(found), args.format)
-        if plot is not None:
-            print(f"Wrote {plot}", file=sys.stderr)
-        return EXIT_OK
-
-    return _analysis("clusters", run)
-
-
-def _cluster_record(c: Cluster, network: nx.DiGraph[str]) -> dict[str, object]:
-    papers = [str(network.nodes[p].get("arxiv_id", p)) for p in c.papers]
-    return {
-        "cluster": c.number,
-        "label": c.label,
-        "techniques": list(c.techniques),
-        "papers": papers,
-        "top_authors": list(c.authors),
-    }
+    plot = None if args.no_plot else args.graph.parent / "clusters.svg"
+    found, network = explore.clusters(args.graph, min_papers=args.min_papers, plot=plot)
+    if args.format == "json":
+        print(json.dumps(explore.cluster_records(found, network), ensure_ascii=False, indent=1))
+    else:
+        _show(explore.clusters_table(found), args.format)
+    if plot is not None:
+        print(f"Wrote {plot}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _trends(args: argparse.Namespace) -> int:
-    def run() -> int:
-        plot = None if args.no_plot else args.graph.parent / "trends.svg"
-        _show(explore.trends(args.graph, args.technique, top=args.top, plot=plot), args.format)
-        if plot is not None:
-            print(f"Wrote {plot}", file=sys.stderr)
-        return EXIT_OK
-
-    return _analysis("trends", run)
-
-
-def _show(table: Table, fmt: str) -> int:
-    _print_table(table, fmt)
+    plot = None if args.no_plot else args.graph.parent / "trends.svg"
+    _show(explore.trends(args.graph, args.technique, top=args.top, plot=plot), args.format)
+    if plot is not None:
+        print(f"Wrote {plot}", file=sys.stderr)
     return EXIT_OK
 
 

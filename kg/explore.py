@@ -19,20 +19,18 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import networkx as nx
+from rdflib import Graph
 
 from kg import analysis
 from kg.plots import plot_clusters, plot_trends
 from kg.queries import Engine, OxigraphEngine, QueryError, RdflibEngine, Table, named_query, parse_query, select
-from kg.store import load_network, load_store
+from kg.store import check_graph_file, load_network, load_store
 
 
 def open_engine(graph: Path, engine: str = "oxigraph") -> Engine:
     """A SPARQL engine over the Turtle file ``graph``: ``oxigraph`` (fast) or ``rdflib``."""
     if engine == "rdflib":
-        from rdflib import Graph
-
-        load_store(graph)  # the same clear error for a missing or broken file
-        return RdflibEngine(Graph().parse(graph, format="turtle"))
+        return RdflibEngine(Graph().parse(check_graph_file(graph), format="turtle"))
     return OxigraphEngine(load_store(graph))
 
 
@@ -44,10 +42,10 @@ def query_graph(
     params: Mapping[str, str] | None = None,
     engine: str = "oxigraph",
 ) -> Table:
-    """A shipped query by ``name``, or the user's own query ``text``, over the graph file."""
-    query = named_query(name) if name else parse_query(text or "", "query")
+    """A shipped query by ``name``, or else the user's own query ``text``, over the graph file."""
     if not name and not (text or "").strip():
         raise QueryError("give a query name or --file")
+    query = named_query(name) if name else parse_query(text or "", "query")
     return select(open_engine(graph, engine), query, params or {})
 
 
@@ -92,6 +90,20 @@ def clusters(
     return found, network
 
 
+def cluster_records(found: Sequence[analysis.Cluster], network: nx.DiGraph[str]) -> list[dict[str, object]]:
+    """Clusters for JSON: papers by arXiv id."""
+    return [
+        {
+            "cluster": c.number,
+            "label": c.label,
+            "techniques": list(c.techniques),
+            "papers": [str(network.nodes[p].get("arxiv_id", p)) for p in c.papers],
+            "top_authors": list(c.authors),
+        }
+        for c in found
+    ]
+
+
 def clusters_table(found: Sequence[analysis.Cluster]) -> Table:
     rows = [(c.number, len(c.papers), c.label, ", ".join(c.authors[:3])) for c in found]
     return Table(("cluster", "papers", "techniques", "top_authors"), list(rows))
@@ -110,17 +122,8 @@ def trends(graph: Path, techniques: Sequence[str] = (), *, top: int = 8, plot: P
     for technique in techniques:
         rows = select(engine, named_query("technique-trend"), {"technique": technique}).rows
         series[technique] = {str(week): int(str(n)) for week, n in rows}
-    weeks = _weeks(select(engine, parse_query(_WEEKS), {}).rows)
+    weeks = analysis.all_weeks(sorted(str(row[0]) for row in select(engine, named_query("weeks")).rows))
     values = {t: [s.get(w, 0) for w in weeks] for t, s in series.items()}
     if plot is not None:
         plot_trends(weeks, values, plot)
     return Table(("week", *techniques), [(w, *(values[t][i] for t in techniques)) for i, w in enumerate(weeks)])
-
-
-_WEEKS = """PREFIX kg: <https://w3id.org/papers-kg/ontology#>
-SELECT DISTINCT ?week WHERE { ?digest kg:isoWeek ?week } ORDER BY ?week"""
-
-
-def _weeks(rows: Sequence[tuple[object, ...]]) -> list[str]:
-    seen = sorted(str(r[0]) for r in rows)
-    return analysis.all_weeks(seen)

@@ -184,6 +184,7 @@ _WORDS = {
     "신경": "Neural",
 }
 _WORD = re.compile(r"[\uac00-\ud7a3]+(?:-[\uac00-\ud7a3]+)*")
+_HEADS_LONGEST_FIRST = sorted(_HEADS, key=len, reverse=True)  # 재샘플링 before 샘플링
 
 
 def _is_bare_noun(word: str) -> bool:
@@ -192,7 +193,7 @@ def _is_bare_noun(word: str) -> bool:
 
 def _split_head(word: str) -> str | None:
     """The head noun a word starts with, when the rest is a particle: ``손실을`` -> ``손실``."""
-    for head in sorted(_HEADS, key=len, reverse=True):
+    for head in _HEADS_LONGEST_FIRST:
         if word.startswith(head) and (word == head or word[len(head) :] in _PARTICLES):
             return head
     return None
@@ -230,9 +231,7 @@ def korean_phrases(
         k = i - 1
         while k >= 0 and len(names) < 4:
             prev, _, pe = words[k]
-            if text[pe : words[k + 1][1]] != " " or prev in _GENERIC or not _is_bare_noun(prev):
-                break
-            if _split_head(prev) is None and prev in _WRAPPERS:
+            if text[pe : words[k + 1][1]] != " " or prev in _GENERIC or prev in _WRAPPERS or not _is_bare_noun(prev):
                 break
             names.insert(0, k)
             k -= 1
@@ -244,11 +243,14 @@ def korean_phrases(
         if not all(w in _WORDS or w.endswith("적") or len(w) >= 3 for w in modifiers):
             continue  # "긴", "단일": short words that are not technical modifiers
         start, end = words[names[0]][1], words[i][1] + len(head)
-        phrase_words = [words[n][0] for n in names] + [head]
+        phrase_words = [*modifiers, head]
         phrase = " ".join(phrase_words)
         if is_known(phrase) or is_known("".join(phrase_words)) or any(s < end and start < e for s, e in taken):
             continue
-        english = english_name(phrase_words)
-        name = english or phrase
-        key = concept_key(english) if english else concept_key(phrase)
-        yield Concept(key, "Technique", name, ko_labels=(phrase,), curated=False), text[start:end], start, end
+        name = english_name(phrase_words) or phrase
+        yield (
+            Concept(concept_key(name), "Technique", name, ko_labels=(phrase,), curated=False),
+            text[start:end],
+            start,
+            end,
+        )

@@ -197,21 +197,16 @@ class Extractor:
                     found.append((section, f))
                     definitions.setdefault(concept.key, concept)
                     known.setdefault(section, set()).add((f.start, f.end))
-        for section, text in texts:  # like English terms, these may hold a known technique
-            for concept, label, start, end in korean_headed_terms(text, blocking.get(section, []), self.is_known):
-                f = _Found(concept.key, label, start, end, "term")
-                if (f.start, f.end) in known.get(section, set()):
-                    continue
-                found.append((section, f))
-                definitions.setdefault(concept.key, concept)
-                blocking.setdefault(section, []).append((f.start, f.end))
-        for section, text in texts:  # names wholly in Korean: 계층적 토큰화
-            for concept, label, start, end in korean_phrases(text, blocking.get(section, []), self.is_known):
-                if (start, end) in known.get(section, set()):
-                    continue
-                found.append((section, _Found(concept.key, label, start, end, "term")))
-                definitions.setdefault(concept.key, concept)
-                blocking.setdefault(section, []).append((start, end))
+        # Korean-headed terms ("SEMANTIC 토큰화"), then names wholly in Korean ("계층적 토큰화"): like
+        # English terms they may hold a known technique, and each blocks later terms over its span.
+        for korean_terms in (korean_headed_terms, korean_phrases):
+            for section, text in texts:
+                for concept, label, start, end in korean_terms(text, blocking.get(section, []), self.is_known):
+                    if (start, end) in known.get(section, set()):
+                        continue
+                    found.append((section, _Found(concept.key, label, start, end, "term")))
+                    definitions.setdefault(concept.key, concept)
+                    blocking.setdefault(section, []).append((start, end))
         for section, text in texts:
             for concept, label, start, end in english_terms(text, blocking.get(section, []), known.get(section, set())):
                 found.append((section, _Found(concept.key, label, start, end, "term")))
@@ -219,8 +214,8 @@ class Extractor:
         for section, text in texts:
             if section != "title":
                 continue
+            spans = blocking.get(section, []) + list(known.get(section, set()))
             for phrase, start, end in title_phrases(text):
-                spans = blocking.get(section, []) + list(known.get(section, set()))
                 if self.is_known(phrase) or any(s < end and start < e for s, e in spans):
                     continue
                 concept = Concept(concept_key(phrase), "Technique", phrase, curated=False)

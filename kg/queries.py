@@ -180,9 +180,9 @@ class OxigraphEngine:
 
     @classmethod
     def from_turtle(cls, path: Path) -> OxigraphEngine:
-        store = ox.Store()
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-        return cls(store)
+        from kg.store import load_store
+
+        return cls(load_store(path))
 
     def run(self, text: str, bindings: Mapping[str, str | int]) -> Table:
         subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {

@@ -29,10 +29,16 @@ class GraphFileError(FileNotFoundError):
     """The graph file to query is missing or unreadable."""
 
 
-def load_store(path: Path) -> ox.Store:
-    """An in-memory Oxigraph store holding the Turtle file ``path``."""
+def check_graph_file(path: Path) -> Path:
+    """``path`` when it is a file; else ``GraphFileError`` telling the user to build first."""
     if not path.is_file():
         raise GraphFileError(f"{path}: no such graph file; run 'kg build' first or give --graph")
+    return path
+
+
+def load_store(path: Path) -> ox.Store:
+    """An in-memory Oxigraph store holding the Turtle file ``path``."""
+    check_graph_file(path)
     store = ox.Store()
     try:
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)

@@ -54,19 +54,18 @@ _NAME_HEADS = frozenset(
 )
 
 
-def _phrases(text: str) -> Iterator[tuple[list[str], int]]:
-    """Runs of words between title join words, with the offset of the first word."""
+def _phrases(text: str) -> Iterator[list[tuple[str, int]]]:
+    """Runs of (word, offset) between title join words."""
     for chunk in _CHUNK.finditer(text):
         run: list[tuple[str, int]] = []
         for m in _WORD.finditer(chunk.group(0)):
-            if m.group(0).lower() in _JOINS:
-                if run:
-                    yield [w for w, _ in run], run[0][1]
-                run = []
-            else:
+            if m.group(0).lower() not in _JOINS:
                 run.append((m.group(0), chunk.start() + m.start()))
+            elif run:
+                yield run
+                run = []
         if run:
-            yield [w for w, _ in run], run[0][1]
+            yield run
 
 
 def title_definitions(title: str) -> Iterator[tuple[str, str, int, int]]:
@@ -79,8 +78,9 @@ def title_definitions(title: str) -> Iterator[tuple[str, str, int, int]]:
     if not sep or not is_abbreviation(abbr) or not any(c.isupper() for c in abbr[1:]):
         return
     offset = len(name) + 1
-    for words, start in _phrases(rest):
-        long_form = best_long_form(abbr, " ".join(words))
+    for run in _phrases(rest):
+        start = run[0][1]
+        long_form = best_long_form(abbr, " ".join(w for w, _ in run))
         if long_form is not None:
             at = rest.find(long_form, start)
             if at >= 0:
@@ -95,15 +95,15 @@ def title_phrases(title: str) -> Iterator[tuple[str, int, int]]:
     """
     name, sep, _ = title.partition(":")
     offset = len(name) + 1 if sep else 0
-    for words, start in _phrases(title[offset:]):
-        while words and words[0].lower() in _LEADING:
-            start = title.index(words[1], offset + start) - offset if len(words) > 1 else start
-            words = words[1:]
+    for run in _phrases(title[offset:]):
+        while run and run[0][0].lower() in _LEADING:
+            run = run[1:]
+        words = [w for w, _ in run]
         if len(words) < 2 or not all(w[:1].isupper() or w[:1].isdigit() for w in words):
             continue
         phrase = " ".join(words)
         if classify_term(phrase) != "Technique" or re.split(r"[\s\-]+", phrase.lower())[-1] not in _NAME_HEADS:
             continue
-        at = title.find(phrase, offset + start)
+        at = title.find(phrase, offset + run[0][1])
         if at >= 0:
             yield phrase, at, at + len(phrase)
