@@ -16,16 +16,23 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 
 from kg.analysis import Cluster
 
-# Fonts that have Hangul, when installed; matplotlib falls back to DejaVu Sans otherwise.
-_FONTS = ["Noto Sans CJK KR", "NanumGothic", "DejaVu Sans"]
+# Fonts that have Hangul, when installed; DejaVu Sans (matplotlib's own) otherwise.
+_WANTED_FONTS = ("Noto Sans CJK KR", "NanumGothic")
+
+
+def _fonts() -> list[str]:
+    """The installed Hangul fonts, then DejaVu Sans: naming a missing font makes matplotlib warn."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return [f for f in _WANTED_FONTS if f in installed] + ["DejaVu Sans"]
 
 
 def plot_trends(weeks: Sequence[str], series: dict[str, list[int]], path: Path) -> None:
     """Papers per week, one line per technique (or group)."""
-    plt.rcParams["font.family"] = _FONTS
+    plt.rcParams["font.family"] = _fonts()
     plt.rcParams["svg.hashsalt"] = "papers-kg"  # the same input gives the same SVG
     fig, ax = plt.subplots(figsize=(11, 5.5))
     for name, values in series.items():
@@ -43,7 +50,7 @@ def plot_trends(weeks: Sequence[str], series: dict[str, list[int]], path: Path) 
 
 def plot_clusters(clusters: Sequence[Cluster], path: Path, top: int = 15) -> None:
     """Topic clusters as bars of their paper counts, each labelled by its characteristic techniques."""
-    plt.rcParams["font.family"] = _FONTS
+    plt.rcParams["font.family"] = _fonts()
     plt.rcParams["svg.hashsalt"] = "papers-kg"
     shown = list(clusters)[:top]
     fig, ax = plt.subplots(figsize=(11, 0.45 * len(shown) + 1.5))
