@@ -42,6 +42,7 @@ from kg.model import (
 )
 from kg.namespace import DEFAULT_BASE, KG, SCHEMA, Minter
 from kg.normalize import HANGUL
+from kg.pairs import Pair, count_pairs
 from kg.sanity import summary_mismatch
 from kg.vocabulary import Vocabulary, bundled_vocabulary
 
@@ -206,6 +207,22 @@ class _Writer:
         if concept.definition:
             self.add(node, SKOS.definition, Literal(concept.definition, lang="en"))
 
+    def collaboration(self, pair: Pair) -> None:
+        node = self.iri.collaboration(pair.first, pair.second)
+        self._pair(node, KG.Collaboration, KG.collaborator, self.iri.person(pair.first), self.iri.person(pair.second))
+        self.add(node, KG.jointPapers, Literal(pair.papers, datatype=XSD.integer))
+        self.add(node, KG.newmanWeight, Literal(f"{pair.newman:.6f}", datatype=XSD.decimal))
+
+    def cooccurrence(self, pair: Pair) -> None:
+        node = self.iri.cooccurrence(pair.first, pair.second)
+        self._pair(node, KG.Cooccurrence, KG.cooccurring, self.iri.concept(pair.first), self.iri.concept(pair.second))
+        self.add(node, KG.jointPapers, Literal(pair.papers, datatype=XSD.integer))
+
+    def _pair(self, node: URIRef, cls: URIRef, member: URIRef, first: URIRef, second: URIRef) -> None:
+        self.add(node, RDF.type, cls)
+        self.add(node, member, first)
+        self.add(node, member, second)
+
     def scheme(self) -> None:
         self.add(self.iri.scheme(), RDF.type, SKOS.ConceptScheme)
         self.add(self.iri.scheme(), SKOS.prefLabel, Literal("papers-kg concepts", lang="en"))
@@ -224,6 +241,7 @@ def graph_from_papers(
     writer = _Writer(Minter(base))
     used: set[str] = set()
     discovered: dict[str, Concept] = {}
+    mentioned: list[set[str]] = []
     for arxiv_id in sorted(merged):
         paper = merged[arxiv_id].paper
         extraction = extractor.extract(paper)
@@ -234,6 +252,7 @@ def graph_from_papers(
         )
         writer.paper(merged[arxiv_id], extraction.mentions, mismatch)
         used.update(m.concept for m in extraction.mentions)
+        mentioned.append({m.concept for m in extraction.mentions})
         for concept in extraction.discovered:
             discovered[concept.key] = _merge_concepts(discovered.get(concept.key), concept)
     for date in sorted(digest_sources):
@@ -250,6 +269,12 @@ def graph_from_papers(
         writer.concept(discovered[key])
     if reached or discovered:
         writer.scheme()
+    for pair in count_pairs(merged[arxiv_id].paper.authors for arxiv_id in sorted(merged)):
+        writer.collaboration(pair)
+    kinds = {key: vocabulary.concepts[key].kind for key in reached}
+    kinds.update((key, concept.kind) for key, concept in discovered.items() if key not in kinds)
+    for pair in count_pairs({c for c in concepts if kinds.get(c) == "Technique"} for concepts in mentioned):
+        writer.cooccurrence(pair)
     return writer.g
 
 

@@ -22,7 +22,6 @@ import networkx as nx
 from rdflib import Graph
 
 from kg import analysis
-from kg.plots import plot_clusters, plot_trends
 from kg.queries import Engine, OxigraphEngine, QueryError, RdflibEngine, Table, named_query, parse_query, select
 from kg.store import check_graph_file, load_network, load_store
 
@@ -86,6 +85,8 @@ def clusters(
     network = load_network(graph)
     found = analysis.topic_clusters(network, min_papers=min_papers)
     if plot is not None:
+        from kg.plots import plot_clusters  # matplotlib only when a picture is asked for
+
         plot_clusters(found, plot)
     return found, network
 
@@ -125,5 +126,7 @@ def trends(graph: Path, techniques: Sequence[str] = (), *, top: int = 8, plot: P
     weeks = analysis.all_weeks(sorted(str(row[0]) for row in select(engine, named_query("weeks")).rows))
     values = {t: [s.get(w, 0) for w in weeks] for t, s in series.items()}
     if plot is not None:
+        from kg.plots import plot_trends
+
         plot_trends(weeks, values, plot)
     return Table(("week", *techniques), [(w, *(values[t][i] for t in techniques)) for i, w in enumerate(weeks)])

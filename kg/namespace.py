@@ -59,6 +59,12 @@ class KG(DefinedNamespace):
     extractionRule: URIRef
     fromSuspectSummary: URIRef
     summaryMismatch: URIRef
+    Collaboration: URIRef
+    collaborator: URIRef
+    Cooccurrence: URIRef
+    cooccurring: URIRef
+    jointPapers: URIRef
+    newmanWeight: URIRef
 
 
 def check_base(base: str) -> str:
@@ -95,6 +101,16 @@ class Minter:
 
     def person(self, name: str) -> URIRef:
         return URIRef(f"{self.base}person/{person_key(name)}")
+
+    def collaboration(self, a: str, b: str) -> URIRef:
+        """Two people's names, in either order."""
+        first, second = sorted((person_key(a), person_key(b)))
+        return URIRef(f"{self.base}collaboration/{first}/{second}")
+
+    def cooccurrence(self, a: str, b: str) -> URIRef:
+        """Two concept keys, in either order."""
+        first, second = sorted((self._concept_key(a), self._concept_key(b)))
+        return URIRef(f"{self.base}cooccurrence/{first}/{second}")
 
     def digest(self, date: dt.date) -> URIRef:
         return URIRef(f"{self.base}digest/{date.isoformat()}")

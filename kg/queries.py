@@ -1,8 +1,8 @@
 """Named SPARQL queries shipped in ``kg/queries/*.rq``, run in rdflib or in Oxigraph (pure but for
 reading the shipped files).
 
-Each ``.rq`` file starts with comment lines: a description, then one ``# @param NAME TYPE [= DEFAULT]
-help`` line per parameter. Values go in by binding (rdflib ``initBindings``, Oxigraph
+Each ``.rq`` file starts with comment lines: a description, then one ``# @param NAME TYPE [>= MIN]
+[= DEFAULT] help`` line per parameter. Values go in by binding (rdflib ``initBindings``, Oxigraph
 ``substitutions``), never by formatting query text, so a name with quotes or braces is just a
 name. Each query projects its parameters (Oxigraph binds only projected variables); the result
 leaves them out.
@@ -38,7 +38,7 @@ from rdflib.namespace import XSD
 from rdflib.query import Result
 
 Value = str | int | float | None
-_PARAM = re.compile(r"^#\s*@param\s+(\w+)\s+(string|integer)(?:\s*=\s*(\S+))?\s*(.*)$")
+_PARAM = re.compile(r"^#\s*@param\s+(\w+)\s+(string|integer)(?:\s*>=\s*(-?\d+))?(?:\s*=\s*(\S+))?\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class Param:
     type: str  # "string" or "integer"
     default: str | None
     help: str
+    minimum: int | None = None  # integers only: ``# @param min integer >= 2 = 2 ...``
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ def parse_query(text: str, name: str = "query") -> Query:
             break
         m = _PARAM.match(line)
         if m:
-            params.append(Param(m.group(1), m.group(2), m.group(3), m.group(4).strip()))
+            minimum = int(m.group(3)) if m.group(3) is not None else None
+            params.append(Param(m.group(1), m.group(2), m.group(4), m.group(5).strip(), minimum))
         else:
             description.append(line.lstrip("#").strip())
     return Query(name, text, " ".join(d for d in description if d), tuple(params))
@@ -145,6 +147,8 @@ def bind(query: Query, given: Mapping[str, str | int]) -> dict[str, str | int]:
                 value = int(value)
             except ValueError:
                 raise QueryError(f"{query.name}: parameter {p.name} must be a whole number, got {value!r}") from None
+            if p.minimum is not None and value < p.minimum:
+                raise QueryError(f"{query.name}: parameter {p.name} must be at least {p.minimum}, got {value}")
         out[p.name] = value
     return out
 

@@ -5,7 +5,8 @@
 - author lists equal hf-daily-json wherever both have the paper (as sets: the digest generator
   lists authors in a shuffled order, and the API repeats a name when two people share it);
   a list truncated with '+' is a subset;
-- the Turtle parses back in rdflib and in rapper, both isomorphic to the built graph.
+- the Turtle parses back in rdflib and in rapper, both isomorphic to the built graph;
+- the co-author and co-occurrence pairs the build wrote equal networkx's counts from the papers.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from kg.model import Digest
 from kg.namespace import SCHEMA
 from kg.normalize import clean_text, normalize_arxiv_id
 from tests.conftest import CORPUS, need
+from tests.test_pairs import assert_pairs_equal_networkx
 from tests.test_turtle import rapper_graph
 
 
@@ -86,3 +88,7 @@ def test_early_variant_builds_too() -> None:
     assert len({p.arxiv_id for d in digests for p in d.papers}) == 1413
     problems = [p for d in digests for p in d.problems]
     assert problems and all(p.severity == "warning" and "no 'Authors:' line" in p.message for p in problems)
+
+
+def test_corpus_pair_weights_equal_networkx(corpus_graph: Graph) -> None:
+    assert assert_pairs_equal_networkx(corpus_graph) > 20_000  # 27k author pairs share 2+ papers

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
-from kg.analysis import coauthor_graph, cooccurrence_graph, topic_clusters
+from kg.analysis import coauthor_graph, cooccurrence_graph, find_author, topic_clusters
 from kg.cli import main
 from kg.network import to_networkx
 from kg.pipeline import run_build
@@ -20,7 +22,7 @@ PARAMS = {
     "author": "Shenghai Yuan",  # two papers in the example (Open-Sora Plan, WF-VAE)
     "technique": "DiT",
     "arxiv": "2412.01199",
-    "min": "1",
+    "min": "2",  # the smallest threshold the pair queries accept (pairs are counted from 2 joint papers)
 }
 
 
@@ -54,9 +56,11 @@ def test_every_query_gives_the_same_rows_in_rdflib_and_oxigraph(
         ("coauthors", {"author": "Nobody Here"}),  # no match: rdflib once returned every person here
         ("authors-of-technique", {"technique": "no such technique"}),  # the same, through skos:broader*
         ("author-papers", {"author": "Nobody Here"}),
-        ("top-collaborations", {"min": "2"}),  # a threshold that leaves some pairs out
+        ("papers-by-technique", {"technique": "확산 모델"}),  # a Korean label, stored with @ko
+        ("authors-of-technique", {"technique": 'DiT" } UNION { ?s ?p ?o'}),  # hostile, through the union
+        ("top-collaborations", {"min": "3"}),  # a threshold that leaves some pairs out
         ("top-techniques", {"min": "3"}),
-        ("technique-cooccurrence", {"min": "2"}),
+        ("technique-cooccurrence", {"min": "3"}),
     ],
 )
 def test_empty_and_filtered_answers_agree(
@@ -77,22 +81,31 @@ def test_every_query_documents_itself() -> None:
 def test_sparql_coauthor_and_cooccurrence_counts_equal_networkx(
     engines: tuple[RdflibEngine, OxigraphEngine], example: Path
 ) -> None:
+    """The pairs the build counted (read by SPARQL) are networkx's pairs with 2+ joint papers, same weights."""
     network = load_network(example)
     co = coauthor_graph(network)
-    sparql = {
-        frozenset((str(r.author1), str(r.author2))): r.papers
-        for r in select(engines[1], named_query("top-collaborations"), {"min": 1})
+    rows = select(engines[1], named_query("top-collaborations"), {"min": 2})
+    sparql = {frozenset((str(r.author1), str(r.author2))): (r.papers, r.newman) for r in rows}
+    python = {
+        frozenset((co.nodes[a]["label"], co.nodes[b]["label"])): (d["papers"], round(d["newman"], 6))
+        for a, b, d in co.edges(data=True)
+        if d["papers"] >= 2
     }
-    python = {frozenset((co.nodes[a]["label"], co.nodes[b]["label"])): d["papers"] for a, b, d in co.edges(data=True)}
-    assert sparql == python
+    assert sparql == python and sparql
+    assert any(d["papers"] == 1 for *_, d in co.edges(data=True))  # single-paper pairs exist, and are left out
+    for engine in engines:  # a single author's co-authors still count single joint papers
+        rows = select(engine, named_query("coauthors"), {"author": "Shenghai Yuan"})
+        person = find_author(co, "Shenghai Yuan")
+        assert {r.coauthor: r.papers for r in rows} == {
+            co.nodes[b]["label"]: d["papers"] for b, d in co[person].items()
+        }
     techniques = cooccurrence_graph(network)
-    sparql = {
-        frozenset((str(r.technique1), str(r.technique2))): r.papers
-        for r in select(engines[1], named_query("technique-cooccurrence"), {"min": 1})
-    }
+    rows = select(engines[1], named_query("technique-cooccurrence"), {"min": 2})
+    sparql = {frozenset((str(r.technique1), str(r.technique2))): r.papers for r in rows}
     python = {
         frozenset((techniques.nodes[a]["label"], techniques.nodes[b]["label"])): d["papers"]
         for a, b, d in techniques.edges(data=True)
+        if d["papers"] >= 2
     }
     assert sparql == python and sparql
 
@@ -125,6 +138,8 @@ def test_missing_unknown_and_malformed_parameters_are_refused(engines: tuple[Rdf
         select(engines[1], named_query("coauthors"), {"author": "x", "colour": "red"})
     with pytest.raises(QueryError, match="whole number"):
         select(engines[1], named_query("top-collaborations"), {"min": "many"})
+    with pytest.raises(QueryError, match="at least 2"):  # single-paper pairs are not stored: say so, not []
+        select(engines[1], named_query("technique-cooccurrence"), {"min": "1"})
 
 
 def test_topic_clusters_are_repeatable_and_cover_papers(example: Path) -> None:
@@ -198,3 +213,12 @@ def test_analysis_commands(example: Path, capsys: pytest.CaptureFixture[str]) ->
     assert sum(int(line.split(",")[1]) for line in out.splitlines()[1:]) >= 1
     code, out, _ = run(["central", "--top", "3", "--graph", str(example), "--format", "json"], capsys)
     assert code == 0 and len(json.loads(out)) == 3
+
+
+def test_analysis_commands_start_without_the_build_and_plot_libraries() -> None:
+    """`kg query` on the corpus must answer in under 3 s: the extractor, pyvis, igraph and matplotlib
+    (about 1 s of imports together) are loaded only by the commands that use them."""
+    heavy = ("pyvis", "igraph", "matplotlib", "kg.mentions", "kg.pipeline")
+    code = f"import sys, kg.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
