@@ -1,6 +1,6 @@
 """The analysis commands over an exported graph: one function per ``kg`` command, shared with Python.
 
-Each reads ``graph.ttl`` into Oxigraph once (about 1 s for the corpus), answers with named queries
+Each reads ``graph.ttl`` into Oxigraph once (about 1.6 s for the corpus), answers with named queries
 or the networkx analysis, and returns a ``Table`` (or clusters) that the CLI prints as text, CSV or
 JSON. Pictures are written next to the graph.
 
