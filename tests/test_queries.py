@@ -222,3 +222,13 @@ def test_analysis_commands_start_without_the_build_and_plot_libraries() -> None:
     code = f"import sys, kg.cli; print([m for m in {heavy!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_every_public_name_of_kg_still_imports() -> None:
+    """The package's names are loaded lazily; each one listed must resolve, and none be missing."""
+    import kg
+
+    assert sorted(kg.__all__) == sorted(kg._HOMES)
+    assert all(getattr(kg, name) is not None for name in kg.__all__)
+    with pytest.raises(AttributeError):
+        _ = kg.no_such_name  # type: ignore[attr-defined]
