@@ -26,7 +26,7 @@ import networkx as nx
 import numpy as np
 
 from kg.analysis import central_authors, communities
-from kg.pairs import count_pairs
+from kg.pairs import count_pairs, tally_pairs
 
 T = TypeVar("T")
 
@@ -59,7 +59,7 @@ def timed(label: str, work: Callable[[], T]) -> T:
 
 def coauthor_graph_from(pairs_of: list[list[str]]) -> nx.Graph[str]:
     graph: nx.Graph[str] = nx.Graph()
-    for pair in count_pairs(pairs_of, min_papers=1):
+    for pair in tally_pairs(pairs_of):
         graph.add_edge(pair.first, pair.second, papers=pair.papers, newman=pair.newman)
     return graph
 

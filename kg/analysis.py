@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from kg.network import coauthor_graph
+from kg.pairs import tally_pairs
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -131,14 +132,8 @@ def cooccurrence_graph(network: nx.DiGraph[str], min_papers: int = 1) -> nx.Grap
     out: nx.Graph[str] = nx.Graph()
     for c in sorted(keep):
         out.add_node(c, label=network.nodes[c].get("label", c), papers=counts[c])
-    for paper in sorted(per_paper):
-        cs = sorted(per_paper[paper] & keep)
-        for i, a in enumerate(cs):
-            for b in cs[i + 1 :]:
-                if out.has_edge(a, b):
-                    out.edges[a, b]["papers"] += 1
-                else:
-                    out.add_edge(a, b, papers=1)
+    for pair in tally_pairs(per_paper[paper] & keep for paper in sorted(per_paper)):
+        out.add_edge(pair.first, pair.second, papers=pair.papers)
     for a, b, d in out.edges(data=True):
         d["cosine"] = d["papers"] / math.sqrt(counts[a] * counts[b])
     return out

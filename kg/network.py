@@ -29,6 +29,7 @@ from rdflib.namespace import PROV, SKOS
 from rdflib.term import Node
 
 from kg.namespace import KG, SCHEMA
+from kg.pairs import tally_pairs
 
 CONCEPT_CLASSES = {
     KG.Technique: "technique",
@@ -104,16 +105,11 @@ def coauthor_graph(network: nx.DiGraph[str]) -> nx.Graph[str]:
     for n, data in network.nodes(data=True):
         if data.get("kind") == "person":
             out.add_node(n, **data)
-    for paper, data in network.nodes(data=True):
-        if data.get("kind") != "paper":
-            continue
-        people = sorted(v for v in network.successors(paper) if network.edges[paper, v]["relation"] == "author")
-        share = 1 / (len(people) - 1) if len(people) > 1 else 0.0
-        for i, a in enumerate(people):
-            for b in people[i + 1 :]:
-                if out.has_edge(a, b):
-                    out.edges[a, b]["papers"] += 1
-                    out.edges[a, b]["newman"] += share
-                else:
-                    out.add_edge(a, b, papers=1, newman=share)
+    authors = (
+        [v for v in network.successors(paper) if network.edges[paper, v]["relation"] == "author"]
+        for paper, data in network.nodes(data=True)
+        if data.get("kind") == "paper"
+    )
+    for pair in tally_pairs(authors):
+        out.add_edge(pair.first, pair.second, papers=pair.papers, newman=pair.newman)
     return out

@@ -34,21 +34,27 @@ def count_pairs(groups: Iterable[Iterable[str]], min_papers: int = MIN_JOINT_PAP
 
     A group is one paper's authors (or techniques); a member listed twice in a group counts once.
     """
+    return sorted((p for p in tally_pairs(groups) if p.papers >= min_papers), key=lambda p: (p.first, p.second))
+
+
+def tally_pairs(groups: Iterable[Iterable[str]]) -> list[Pair]:
+    """Every pair that appears together at all, in the order pairs are first seen (within a group,
+    by name), which is the edge order of the networkx graphs built from them.
+
+    >>> [(p.first, p.second, p.papers) for p in tally_pairs([["b", "c"], ["a", "b"], ["c", "b"]])]
+    [('b', 'c', 2), ('a', 'b', 1)]
+    """
     index: dict[str, int] = {}
     papers: dict[int, int] = {}
     newman: dict[int, float] = {}
     for group in groups:
-        members = sorted({index.setdefault(m, len(index)) for m in group})
+        members = sorted(set(group))
         share = 1 / (len(members) - 1) if len(members) > 1 else 0.0
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
+        ids = [index.setdefault(m, len(index)) for m in members]
+        for i, a in enumerate(ids):
+            for b in ids[i + 1 :]:
                 key = a << 32 | b
                 papers[key] = papers.get(key, 0) + 1
                 newman[key] = newman.get(key, 0.0) + share
-    names = sorted(index, key=index.__getitem__)
-    pairs = []
-    for key, n in papers.items():
-        if n >= min_papers:
-            first, second = sorted((names[key >> 32], names[key & 0xFFFFFFFF]))
-            pairs.append(Pair(first, second, n, newman[key]))
-    return sorted(pairs, key=lambda p: (p.first, p.second))
+    names = list(index)
+    return [Pair(names[key >> 32], names[key & 0xFFFFFFFF], n, newman[key]) for key, n in papers.items()]
