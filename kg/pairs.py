@@ -34,7 +34,8 @@ def count_pairs(groups: Iterable[Iterable[str]], min_papers: int = MIN_JOINT_PAP
 
     A group is one paper's authors (or techniques); a member listed twice in a group counts once.
     """
-    return sorted((p for p in tally_pairs(groups) if p.papers >= min_papers), key=lambda p: (p.first, p.second))
+    pairs = _tally(groups, min_papers)
+    return sorted(pairs, key=lambda p: (p.first, p.second))
 
 
 def tally_pairs(groups: Iterable[Iterable[str]]) -> list[Pair]:
@@ -44,6 +45,10 @@ def tally_pairs(groups: Iterable[Iterable[str]]) -> list[Pair]:
     >>> [(p.first, p.second, p.papers) for p in tally_pairs([["b", "c"], ["a", "b"], ["c", "b"]])]
     [('b', 'c', 2), ('a', 'b', 1)]
     """
+    return _tally(groups, 1)
+
+
+def _tally(groups: Iterable[Iterable[str]], min_papers: int) -> list[Pair]:
     index: dict[str, int] = {}
     papers: dict[int, int] = {}
     newman: dict[int, float] = {}
@@ -57,4 +62,6 @@ def tally_pairs(groups: Iterable[Iterable[str]]) -> list[Pair]:
                 papers[key] = papers.get(key, 0) + 1
                 newman[key] = newman.get(key, 0.0) + share
     names = list(index)
-    return [Pair(names[key >> 32], names[key & 0xFFFFFFFF], n, newman[key]) for key, n in papers.items()]
+    return [
+        Pair(names[key >> 32], names[key & 0xFFFFFFFF], n, newman[key]) for key, n in papers.items() if n >= min_papers
+    ]
