@@ -148,6 +148,7 @@ class Cluster:
     techniques: tuple[str, ...]  # labels, most characteristic first
     papers: tuple[str, ...]  # paper keys assigned to this cluster
     authors: tuple[str, ...]  # labels of those papers' authors, most papers first
+    keys: tuple[str, ...] = ()  # every technique in the cluster (node keys), most characteristic first
 
 
 def topic_clusters(
@@ -193,6 +194,7 @@ def topic_clusters(
                 techniques=labels[:top],
                 papers=tuple(members[i]),
                 authors=tuple(a for a, _ in sorted(authors.items(), key=lambda x: (-x[1], x[0]))[:top]),
+                keys=tuple(ordered),
             )
         )
     return out

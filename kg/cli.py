@@ -62,6 +62,12 @@ def _positive(value: str) -> int:
     return number
 
 
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {value!r}")
+    return int(value)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kg",
@@ -84,9 +90,10 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-html", action="store_true", help="write graph.ttl only")
     build.add_argument(
         "--max-nodes",
-        type=_positive,
+        type=_count,
         default=1500,
-        help="most nodes shown in graph.html; the rest are counted as hidden (default: 1500)",
+        help="nodes drawn at first in graph.html; the page counts the rest and adds them on demand; "
+        "0 draws all (default: 1500)",
     )
     build.add_argument(
         "--max-file-size",
@@ -129,7 +136,7 @@ QUERY_EXAMPLES = (
     "kg query technique-trend --param technique=DiT",
     "kg query --file my.rq --graph out/graph.ttl       your own SELECT",
 )
-ANALYSIS_ERRORS = (QueryError, AuthorNotFound, GraphFileError, nx.NetworkXNoPath)
+ANALYSIS_ERRORS = (QueryError, AuthorNotFound, GraphFileError, nx.NetworkXNoPath, LookupError)
 
 
 def _analysis_command(
@@ -140,6 +147,7 @@ def _analysis_command(
     help: str,
     description: str,
     examples: Sequence[str],
+    formats: bool = True,
 ) -> argparse.ArgumentParser:
     """A command that reads graph.ttl: --graph and --format, examples, and usage errors as exit 2."""
     parser = commands.add_parser(
@@ -152,9 +160,10 @@ def _analysis_command(
     parser.add_argument(
         "--graph", type=Path, default=Path("output/graph.ttl"), help="graph to read (default: output/graph.ttl)"
     )
-    parser.add_argument(
-        "--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)"
-    )
+    if formats:
+        parser.add_argument(
+            "--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)"
+        )
 
     def guarded(args: argparse.Namespace) -> int:
         try:
@@ -247,6 +256,46 @@ def _add_analysis_commands(commands: argparse._SubParsersAction[argparse.Argumen
     trends.add_argument("--technique", action="append", default=[], help="a technique label (repeatable)")
     trends.add_argument("--top", type=_positive, default=8, help="techniques when none is given (default: 8)")
     trends.add_argument("--no-plot", action="store_true", help="do not write trends.svg")
+
+    html = _analysis_command(
+        commands,
+        "html",
+        _html,
+        help="an interactive page of one view: whole graph, co-authors, technique map, or an ego network",
+        description="Write a self-contained, offline HTML page of the graph: the whole graph, the co-author "
+        "network, the technique map, or the ego network of one person, technique or paper. Large views draw "
+        "the best-connected --max-nodes nodes; the page counts the rest and adds them on search or expand.",
+        examples=HTML_EXAMPLES,
+        formats=False,
+    )
+    html.add_argument(
+        "--view", choices=("whole", "coauthor", "technique", "ego"), default="whole", help="(default: whole)"
+    )
+    html.add_argument(
+        "--centre", help="the ego view's centre: a name, technique label or abbreviation, title or arXiv id"
+    )
+    html.add_argument("--radius", type=_positive, default=2, help="links from the centre in the ego view (default: 2)")
+    html.add_argument(
+        "--max-nodes", type=_count, default=1500, help="nodes drawn at first; 0 draws all (default: 1500)"
+    )
+    html.add_argument("--out", type=Path, help="page to write (default: next to the graph, named after the view)")
+
+
+HTML_EXAMPLES = (
+    "kg html                                          output/graph.ttl -> output/graph.html (whole graph)",
+    "kg html --view coauthor --graph out/graph.ttl    -> out/coauthors.html",
+    "kg html --view technique --max-nodes 0           every technique drawn",
+    'kg html --view ego --centre "Luke Zettlemoyer"   -> output/ego-Luke_Zettlemoyer.html',
+    "kg html --view ego --centre DiT --radius 1 --out dit.html",
+)
+
+
+def _html(args: argparse.Namespace) -> int:
+    path, caption = explore.html_page(
+        args.graph, args.view, centre=args.centre, radius=args.radius, max_nodes=args.max_nodes, out=args.out
+    )
+    print(f"Wrote {path} ({caption})")
+    return EXIT_OK
 
 
 def _params(pairs: Sequence[str]) -> dict[str, str]:

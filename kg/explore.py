@@ -130,3 +130,49 @@ def trends(graph: Path, techniques: Sequence[str] = (), *, top: int = 8, plot: P
 
         plot_trends(weeks, values, plot)
     return Table(("week", *techniques), [(w, *(values[t][i] for t in techniques)) for i, w in enumerate(weeks)])
+
+
+PAGE_NAMES = {"whole": "graph.html", "coauthor": "coauthors.html", "technique": "techniques.html"}
+
+
+def html_page(
+    graph: Path,
+    view: str = "whole",
+    *,
+    centre: str | None = None,
+    radius: int = 2,
+    max_nodes: int = 1500,
+    out: Path | None = None,
+) -> tuple[Path, str]:
+    """Write the page of one view of the graph file: ``whole``, ``coauthor``, ``technique`` or ``ego``
+    (around ``centre``: a person, concept label or abbreviation, paper title or arXiv id).
+
+    Returns the file written (default: next to the graph) and the view's caption.
+    """
+    from kg import views
+    from kg.export import write_atomic
+    from kg.facts import read_facts
+    from kg.network import to_networkx
+    from kg.page import render_page
+    from kg.store import OxigraphTriples
+
+    triples = OxigraphTriples(load_store(graph))
+    network = to_networkx(triples)
+    facts = read_facts(triples)
+    if view == "ego":
+        if not centre:
+            raise views.NodeNotFound("the ego view needs --centre NAME (a person, technique or paper)")
+        node = views.find_node(network, centre, facts.alt_labels)
+        chosen = views.ego_view(network, node, radius=radius)
+        name = f"ego-{node.rstrip('/').rsplit('/', 1)[-1]}.html"
+    elif view in PAGE_NAMES:
+        chosen = {"whole": views.whole_view, "coauthor": views.coauthor_view, "technique": views.technique_view}[view](
+            network
+        )
+        name = PAGE_NAMES[view]
+    else:
+        raise ValueError(f"unknown view {view!r}; expected one of {', '.join(views.VIEWS)}")
+    papers = sum(1 for _, d in network.nodes(data=True) if d.get("kind") == "paper")
+    html = render_page(chosen, network, facts, title=f"papers-kg: {papers} papers", max_nodes=max_nodes)
+    target = out if out is not None else graph.parent / name
+    return write_atomic(target, html), chosen.caption

@@ -71,7 +71,9 @@ def test_nothing_buildable_exits_1_and_keeps_the_old_output(tmp_path: Path, caps
     [
         ["build", "does-not-exist.md"],  # a missing input path
         ["build", "--base", "not-an-iri"],  # a base IRI that cannot prefix data IRIs
-        ["build", "--max-nodes", "0"],  # a non-positive limit
+        ["build", "--max-nodes", "-5"],  # a negative limit (0 means draw all)
+        ["html", "--view", "ego", "--graph", "missing.ttl"],  # no graph to read
+        ["html", "--view", "sideways"],  # an unknown view
         [],  # no command at all
         ["frobnicate"],  # an unknown command
     ],
@@ -98,3 +100,14 @@ def test_no_html_and_other_base(tmp_path: Path) -> None:
     assert main(["build", "--no-html", "--base", "http://example.org/kg/", "--out", str(tmp_path)]) == 0
     assert not (tmp_path / "graph.html").exists()
     assert "@base <http://example.org/kg/> ." in (tmp_path / "graph.ttl").read_text("utf-8")
+
+
+def test_html_ego_needs_a_known_centre(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--no-html", "--out", str(tmp_path)]) == 0
+    graph = str(tmp_path / "graph.ttl")
+    assert main(["html", "--graph", graph, "--view", "ego"]) == 2
+    assert "needs --centre" in capsys.readouterr().err
+    assert main(["html", "--graph", graph, "--view", "ego", "--centre", "Nobody Anywhere"]) == 2
+    assert "no paper, person or concept named 'Nobody Anywhere'" in capsys.readouterr().err
+    assert main(["html", "--graph", graph, "--view", "ego", "--centre", "2412.01199"]) == 0
+    assert (tmp_path / "ego-2412.01199.html").exists()

@@ -1,0 +1,163 @@
+"""What a page shows: the whole graph, the co-author network, the technique map, or one ego network (pure).
+
+Each view is a networkx graph of the nodes the page may show, with their topic clusters, cut from
+the typed graph of ``kg.network.to_networkx``. Clusters are seeded (igraph Leiden), so the same
+graph always gives the same colours.
+
+>>> import networkx as nx
+>>> net = nx.DiGraph()
+>>> net.add_nodes_from([("p1", {"kind": "paper", "label": "P1"}), ("p2", {"kind": "paper", "label": "P2"})])
+>>> net.add_nodes_from([(n, {"kind": "person", "label": n.upper()}) for n in "abc"])
+>>> net.add_edges_from([("p1", "a"), ("p1", "b"), ("p2", "b"), ("p2", "c")], relation="author")
+>>> view = coauthor_view(net)
+>>> sorted(view.graph.edges(data="weight"))
+[('a', 'b', 1.0), ('b', 'c', 1.0)]
+>>> sorted(ego_view(net, find_node(net, "A"), radius=1).graph.nodes)
+['a', 'p1']
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from kg import analysis
+
+VIEWS = ("whole", "coauthor", "technique", "ego")
+CONCEPT_KINDS = ("technique", "model", "dataset", "metric", "task", "discoveredconcept")
+
+
+class NodeNotFound(LookupError):
+    """No paper, person or concept of that name, label or id in the graph."""
+
+
+@dataclass(frozen=True)
+class View:
+    """The nodes and edges a page may show, and their clusters.
+
+    ``graph`` edges carry ``relation`` and ``weight``; ``clusters`` are labels (cluster ``i`` is
+    ``clusters[i]``) and ``cluster_of`` maps nodes to them; ``centre`` is the ego of an ego view.
+    """
+
+    name: str
+    caption: str
+    graph: nx.DiGraph[str]
+    clusters: tuple[str, ...] = ()
+    cluster_of: Mapping[str, int] = field(default_factory=dict)
+    centre: str | None = None
+
+
+def whole_view(network: nx.DiGraph[str], *, seed: int = analysis.DEFAULT_SEED) -> View:
+    """Papers, people and concepts with their authorship, mention and broader links; topic clusters."""
+    keep = [n for n, d in network.nodes(data=True) if d.get("kind") != "digest"]
+    graph = _typed_subgraph(network, keep)
+    clusters, cluster_of = _topic_clusters(network, seed)
+    return View("whole", "Papers, authors and the techniques they mention", graph, clusters, cluster_of)
+
+
+def coauthor_view(network: nx.DiGraph[str], *, seed: int = analysis.DEFAULT_SEED) -> View:
+    """People linked by the papers they wrote together (weight: joint papers); co-author communities."""
+    co = analysis.coauthor_graph(network)
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(co.nodes(data=True))
+    for a, b, d in co.edges(data=True):
+        first, second = sorted((a, b))
+        graph.add_edge(first, second, relation="coauthor", weight=float(d["papers"]), newman=float(d["newman"]))
+    groups = analysis.communities(co, seed=seed) if co.number_of_edges() else []
+    groups = [g for g in groups if len(g) > 1]
+    labels = []
+    cluster_of: dict[str, int] = {}
+    for i, group in enumerate(groups):
+        ranked = sorted(group, key=lambda n: (-co.degree(n, weight="papers"), n))
+        names = [str(co.nodes[n].get("label", n)) for n in ranked[:2]]
+        labels.append(", ".join(names) + (f" +{len(group) - 2}" if len(group) > 2 else ""))
+        cluster_of.update(dict.fromkeys(group, i))
+    caption = "Co-author network: people linked by the papers they wrote together"
+    return View("coauthor", caption, graph, tuple(labels), cluster_of)
+
+
+def technique_view(network: nx.DiGraph[str], *, seed: int = analysis.DEFAULT_SEED) -> View:
+    """Techniques linked by the papers that mention both (weight: joint papers) and by skos:broader."""
+    co = analysis.cooccurrence_graph(network)
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    for n in co.nodes:
+        graph.add_node(n, **network.nodes[n])
+    for u, v, d in network.edges(data=True):
+        if d["relation"] == "broader" and u in graph and network.nodes[v].get("kind") == "technique":
+            graph.add_node(v, **network.nodes[v])
+            graph.add_edge(u, v, relation="broader", weight=1.0)
+    for a, b, d in co.edges(data=True):
+        first, second = sorted((a, b))
+        if not graph.has_edge(first, second) and not graph.has_edge(second, first):
+            graph.add_edge(first, second, relation="cooccurs", weight=float(d["papers"]))
+    clusters, cluster_of = _topic_clusters(network, seed)
+    caption = "Technique map: techniques linked by the papers that mention both, and by broader concepts"
+    return View("technique", caption, graph, clusters, {n: c for n, c in cluster_of.items() if n in graph})
+
+
+def ego_view(network: nx.DiGraph[str], centre: str, *, radius: int = 2, seed: int = analysis.DEFAULT_SEED) -> View:
+    """Everything within ``radius`` links of ``centre`` (a paper, person or concept key), digests aside."""
+    keep = [n for n, d in network.nodes(data=True) if d.get("kind") != "digest"]
+    undirected = network.subgraph(keep).to_undirected(as_view=True)
+    near = nx.single_source_shortest_path_length(undirected, centre, cutoff=radius)
+    graph = _typed_subgraph(network, near)
+    for n, hops in near.items():
+        graph.nodes[n]["hops"] = hops
+    clusters, cluster_of = _topic_clusters(network, seed)
+    label = network.nodes[centre].get("label", centre)
+    caption = f"Ego network of {label}: everything within {radius} link{'s' if radius != 1 else ''}"
+    return View("ego", caption, graph, clusters, {n: c for n, c in cluster_of.items() if n in graph}, centre)
+
+
+def find_node(network: nx.DiGraph[str], name: str, aliases: Mapping[str, Iterable[str]] | None = None) -> str:
+    """The node a user means by ``name``: its key, arXiv id, label, or a concept's other label.
+
+    Exact matches first, then case-insensitive ones; people and techniques before other kinds.
+    """
+    if name in network and network.nodes[name].get("kind") != "digest":
+        return name
+    wanted = name.strip().casefold()
+    order = {"person": 0, "technique": 1, "paper": 2}
+    found: list[tuple[int, int, str]] = []
+    for n, d in network.nodes(data=True):
+        if d.get("kind") == "digest":
+            continue
+        names = [str(d.get("label", "")), str(d.get("arxiv_id", "")), *(aliases or {}).get(n, ())]
+        if name in names:
+            found.append((0, order.get(str(d.get("kind")), 3), n))
+        elif wanted in (x.casefold() for x in names):
+            found.append((1, order.get(str(d.get("kind")), 3), n))
+    if not found:
+        raise NodeNotFound(f"no paper, person or concept named {name!r} in the graph")
+    return min(found)[2]
+
+
+def _typed_subgraph(network: nx.DiGraph[str], keep: Iterable[str]) -> nx.DiGraph[str]:
+    graph: nx.DiGraph[str] = nx.DiGraph(network.subgraph(keep))
+    for _, _, d in graph.edges(data=True):
+        d.setdefault("weight", 1.0)
+    return graph
+
+
+def _topic_clusters(network: nx.DiGraph[str], seed: int) -> tuple[tuple[str, ...], dict[str, int]]:
+    """Topic clusters of techniques; papers join theirs, people and other concepts their papers' most common."""
+    found = analysis.topic_clusters(network, min_papers=1 if _papers(network) < 200 else 3, seed=seed)
+    cluster_of: dict[str, int] = {}
+    for i, cluster in enumerate(found):
+        cluster_of.update(dict.fromkeys(cluster.keys, i))
+        cluster_of.update(dict.fromkeys(cluster.papers, i))
+    for n, d in network.nodes(data=True):
+        if n in cluster_of or d.get("kind") in ("paper", "digest"):
+            continue
+        papers = [p for p in network.predecessors(n) if p in cluster_of and network.nodes[p].get("kind") == "paper"]
+        votes = Counter(cluster_of[p] for p in papers)
+        if votes:
+            cluster_of[n] = min(votes, key=lambda i: (-votes[i], i))
+    return tuple(c.label for c in found), cluster_of
+
+
+def _papers(network: nx.DiGraph[str]) -> int:
+    return sum(1 for _, d in network.nodes(data=True) if d.get("kind") == "paper")
