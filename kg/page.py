@@ -10,8 +10,8 @@ the side panel with ``textContent``.
 >>> from kg.pipeline import run_build
 >>> result = run_build([])                     # the bundled example, in memory
 >>> html = render_html(result.graph, result.network, title="example")
->>> html.startswith("<!DOCTYPE html>"), "cdn" in html.lower()
-(True, False)
+>>> html.startswith("<!DOCTYPE html>"), "<script src" in html, "<link" in html
+(True, False, False)
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ EDGE_STYLE = {
     "author": ("wrote", "#f6c89f", False, False),
     "mentions": ("mentions", "#f3a6a7", True, False),
     "broader": ("narrower than", "#9c6b6c", False, True),
-    "coauthor": ("wrote together", "#f2a65a", False, False),
-    "cooccurs": ("mentioned together", "#d98b8c", False, False),
+    "coauthor": ("wrote together", "#f3c69b", False, False),
+    "cooccurs": ("mentioned together", "#e7b2b3", False, False),
 }
 # Topic clusters beyond the palette share the last colour.
 CLUSTER_COLOURS = (
@@ -341,7 +341,7 @@ def page_data(
     for u, v, d in sorted(g.edges(data=True)):
         relation = str(d["relation"])
         weight = float(d.get("weight", 1.0))
-        edges.append([index[u], index[v], relation, weight])
+        edges.append([index[u], index[v], relation, weight, edge_width(weight)])
         if u in shown and v in shown:
             net.edges.append(_vis_edge(len(edges) - 1, u, v, relation, weight))
     net.set_options(
@@ -397,6 +397,11 @@ def page_data(
     return net, data
 
 
+def edge_width(weight: float) -> float:
+    """1 px for one joint paper, growing slowly (logarithmically) with more."""
+    return round(1 + 0.6 * math.log2(weight), 2) if weight > 1 else 1.0
+
+
 def _vis_edge(key: int, u: str, v: str, relation: str, weight: float) -> dict[str, object]:
     label, colour, dashed, arrow = EDGE_STYLE.get(relation, (relation, "#cccccc", False, False))
     return {
@@ -404,10 +409,10 @@ def _vis_edge(key: int, u: str, v: str, relation: str, weight: float) -> dict[st
         "from": u,
         "to": v,
         "color": colour,
-        "title": label,
+        "title": f"{label} ({weight:g})" if weight > 1 else label,
         "dashes": dashed,
         "arrows": "to" if arrow else "",
-        "width": round(1 + math.log2(weight), 2) if weight > 1 else 1,
+        "width": edge_width(weight),
     }
 
 

@@ -58,9 +58,18 @@ def whole_view(network: nx.DiGraph[str], *, seed: int = analysis.DEFAULT_SEED) -
     return View("whole", "Papers, authors and the techniques they mention", graph, clusters, cluster_of)
 
 
-def coauthor_view(network: nx.DiGraph[str], *, seed: int = analysis.DEFAULT_SEED) -> View:
-    """People linked by the papers they wrote together (weight: joint papers); co-author communities."""
+def coauthor_view(network: nx.DiGraph[str], *, min_newman: float = 0.1, seed: int = analysis.DEFAULT_SEED) -> View:
+    """People linked by the papers they wrote together; communities (seeded Leiden) as clusters.
+
+    A link is kept when the pair's Newman weight (each joint paper with n authors adds 1/(n-1)) is at
+    least ``min_newman``: with the default 0.1, one paper with at most 11 authors, or several larger
+    ones. A single paper with hundreds of authors would otherwise add tens of thousands of links
+    (627,337 pairs in the corpus, 60,143 kept) and bury the real collaborations. Everyone stays in
+    the view, and the page lists each person's co-authors from their papers.
+    """
     co = analysis.coauthor_graph(network)
+    weak = [(a, b) for a, b, d in co.edges(data=True) if d["newman"] < min_newman]
+    co.remove_edges_from(weak)
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(co.nodes(data=True))
     for a, b, d in co.edges(data=True):
@@ -75,7 +84,7 @@ def coauthor_view(network: nx.DiGraph[str], *, seed: int = analysis.DEFAULT_SEED
         names = [str(co.nodes[n].get("label", n)) for n in ranked[:2]]
         labels.append(", ".join(names) + (f" +{len(group) - 2}" if len(group) > 2 else ""))
         cluster_of.update(dict.fromkeys(group, i))
-    caption = "Co-author network: people linked by the papers they wrote together"
+    caption = f"Co-author network: people linked by papers written together (Newman weight >= {min_newman:g})"
     return View("coauthor", caption, graph, tuple(labels), cluster_of)
 
 

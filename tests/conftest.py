@@ -1,6 +1,6 @@
 """Shared fixtures. Corpus tests read ../shared/corpus and skip, saying why, where it is absent.
 
-In CI (CI=true) a missing external tool (rapper, chromium) fails instead of skipping: CI installs them.
+In CI (CI=true) a missing external tool (rapper, chromium, firefox-esr) fails instead of skipping: CI installs them.
 """
 
 from __future__ import annotations

@@ -72,8 +72,9 @@
         var e = D.edges[k], other = e[0] === i ? e[1] : e[0];
         if (drawn(other) && window.edges.get(k) === null && newEdges.every(function (x) { return x.id !== k; })) {
           var rel = relations[e[2]] || { label: e[2], colour: "#cccccc", dashes: false, arrow: false };
-          newEdges.push({ id: k, from: rows[e[0]][ID], to: rows[e[1]][ID], color: rel.colour, title: rel.label,
-            dashes: rel.dashes, arrows: rel.arrow ? "to" : "", width: e[3] > 1 ? 1 + Math.log2(e[3]) : 1 });
+          // e: [from row, to row, relation, weight, width]
+          newEdges.push({ id: k, from: rows[e[0]][ID], to: rows[e[1]][ID], color: rel.colour,
+            title: rel.label + (e[3] > 1 ? " (" + e[3] + ")" : ""), dashes: rel.dashes, arrows: rel.arrow ? "to" : "", width: e[4] });
         }
       });
     });
@@ -275,13 +276,20 @@
     }
     expandButton(i);
     listOf("Papers", r[PAPERS], function (p, li) { li.appendChild(paperLink(p)); }, 50);
-    if (D.view === "coauthor") {
-      var co = links[i].map(function (k) { var e = D.edges[k]; return [e[0] === i ? e[1] : e[0], e[3]]; })
-        .sort(function (a, b) { return b[1] - a[1] || rows[a[0]][LABEL].localeCompare(rows[b[0]][LABEL]); });
-      listOf("Co-authors (joint papers)", co, function (x, li) {
-        li.appendChild(nodeLink(x[0])); li.appendChild(document.createTextNode(" " + x[1]));
-      }, 50);
-    }
+    var joint = new Map();  // co-authors from the papers themselves, whatever links the view draws
+    r[PAPERS].forEach(function (p) {
+      D.papers[p][6].forEach(function (a) {
+        if (a[1] === r[ID]) { return; }
+        if (!joint.has(a[1])) { joint.set(a[1], [a[0], 0]); }
+        joint.get(a[1])[1] += 1;
+      });
+    });
+    var co = Array.from(joint.entries()).sort(function (a, b) { return b[1][1] - a[1][1] || a[1][0].localeCompare(b[1][0]); });
+    listOf("Co-authors (joint papers)", co, function (x, li) {
+      var node = index.get(x[0]);
+      li.appendChild(node === undefined ? document.createTextNode(x[1][0]) : nodeLink(node, x[1][0]));
+      li.appendChild(document.createTextNode(" " + x[1][1]));
+    }, 30);
   }
   function showNode(i) {
     var kind = rows[i][KIND];
