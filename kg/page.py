@@ -58,6 +58,7 @@ CLUSTER_COLOURS = (
     "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#9edae5", "#dbdb8d",
     "#7f7f7f",
 )  # fmt: skip
+NO_CLUSTER = "#d0d0d0"
 _SHARES = {"concept": 0.25, "paper": 0.40}
 _FONT_SIZES = {"paper": 20, "person": 11, "technique": 24}
 DEFAULT_MAX_NODES = 1500
@@ -181,6 +182,18 @@ def node_size(kind: str, papers: int, votes: int | None, degree: int) -> float:
     if kind == "paper":
         return round(10 + 2 * math.sqrt(votes or 0) + math.sqrt(degree), 1)
     return round(8 + 3 * math.sqrt(papers or degree), 1)
+
+
+def cluster_colour(number: int) -> str:
+    return CLUSTER_COLOURS[min(number, len(CLUSTER_COLOURS) - 1)]
+
+
+def font_size(view: str, kind: str, size: float) -> int:
+    """The whole graph sizes labels by kind (techniques largest, people smallest); a view of one kind
+    by the node's size, so that the main techniques or people stand out."""
+    if view in ("whole", "ego"):
+        return _FONT_SIZES.get(kind, 16)
+    return round(min(30.0, 4 + 0.8 * size))
 
 
 def _short(label: str) -> str:
@@ -308,6 +321,7 @@ def page_data(
     order = [*selection.nodes, *sorted(n for n in g.nodes if n not in shown)]
     index = {n: i for i, n in enumerate(order)}
     degree = dict(g.degree())
+    colour_by = "cluster" if view.name in ("coauthor", "technique") and view.clusters else "kind"  # one kind: clusters
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     rows: list[list[object]] = []
     for n in order:
@@ -318,10 +332,13 @@ def page_data(
         cluster = view.cluster_of.get(n, -1)
         link = tables.paper(n) if kind == "paper" else tables.concept(n) if kind in CONCEPT_KINDS else -1
         papers = [tables.paper(p) for p in tables.papers_of.get(n, ())] if kind != "paper" else []
-        rows.append([n, kind, label, _search_text(tables, n), cluster, tables.node_days(n), size, link, papers])
+        font = font_size(view.name, kind, size)
+        rows.append([n, kind, label, _search_text(tables, n), cluster, tables.node_days(n), size, link, papers, font])
         if n in shown:
             x, y = pos[n]
             _, shape, colour = STYLE.get(kind, STYLE["discoveredconcept"])
+            if colour_by == "cluster":
+                colour = cluster_colour(cluster) if 0 <= cluster < len(view.clusters) else NO_CLUSTER
             net.nodes.append(  # pyvis's add_node checks a list per node: quadratic at corpus size
                 {
                     "id": n,
@@ -333,7 +350,7 @@ def page_data(
                     "x": x,
                     "y": y,
                     "group": kind,
-                    "font": {"size": _FONT_SIZES.get(kind, 16)},
+                    "font": {"size": font},
                 }
             )
             net.node_ids.append(n)
@@ -370,7 +387,6 @@ def page_data(
                 "shape": s[1],
                 "colour": s[2],
                 "total": counts[k],
-                "font": _FONT_SIZES.get(k, 16),
             }
             for k, s in STYLE.items()
             if counts.get(k)
@@ -380,10 +396,9 @@ def page_data(
             for r, s in EDGE_STYLE.items()
             if any(e[2] == r for e in edges)
         ],
-        "clusters": [
-            {"label": label, "colour": CLUSTER_COLOURS[min(i, len(CLUSTER_COLOURS) - 1)]}
-            for i, label in enumerate(view.clusters)
-        ],
+        "clusters": [{"label": label, "colour": cluster_colour(i)} for i, label in enumerate(view.clusters)],
+        "colourBy": colour_by,
+        "noCluster": NO_CLUSTER,
         "days": tables.days,
         "nodes": rows,
         "edges": edges,

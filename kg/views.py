@@ -88,8 +88,12 @@ def coauthor_view(network: nx.DiGraph[str], *, min_newman: float = 0.1, seed: in
     return View("coauthor", caption, graph, tuple(labels), cluster_of)
 
 
-def technique_view(network: nx.DiGraph[str], *, seed: int = analysis.DEFAULT_SEED) -> View:
-    """Techniques linked by the papers that mention both (weight: joint papers) and by skos:broader."""
+def technique_view(network: nx.DiGraph[str], *, min_joint: int = 2, seed: int = analysis.DEFAULT_SEED) -> View:
+    """Techniques linked by skos:broader and by the papers that mention both (weight: joint papers).
+
+    A co-occurrence link needs ``min_joint`` joint papers (default 2, the threshold of ``kg:Cooccurrence`` in the
+    graph): a pair that met in one summary says little, and there are ten times as many of them.
+    """
     co = analysis.cooccurrence_graph(network)
     graph: nx.DiGraph[str] = nx.DiGraph()
     for n in co.nodes:
@@ -100,10 +104,10 @@ def technique_view(network: nx.DiGraph[str], *, seed: int = analysis.DEFAULT_SEE
             graph.add_edge(u, v, relation="broader", weight=1.0)
     for a, b, d in co.edges(data=True):
         first, second = sorted((a, b))
-        if not graph.has_edge(first, second) and not graph.has_edge(second, first):
+        if d["papers"] >= min_joint and not graph.has_edge(first, second) and not graph.has_edge(second, first):
             graph.add_edge(first, second, relation="cooccurs", weight=float(d["papers"]))
     clusters, cluster_of = _topic_clusters(network, seed)
-    caption = "Technique map: techniques linked by the papers that mention both, and by broader concepts"
+    caption = f"Technique map: techniques linked by broader concepts and by {min_joint}+ papers mentioning both"
     return View("technique", caption, graph, clusters, {n: c for n, c in cluster_of.items() if n in graph})
 
 

@@ -3,8 +3,8 @@
 (function () {
   "use strict";
   var D = JSON.parse(document.getElementById("kg-data").textContent);
-  // D.nodes rows: [id, kind, label, search text, cluster, day indices, size, paper/concept row, paper rows]
-  var ID = 0, KIND = 1, LABEL = 2, SEARCH = 3, CLUSTER = 4, DAYS = 5, SIZE = 6, LINK = 7, PAPERS = 8;
+  // D.nodes rows: [id, kind, label, search text, cluster, day indices, size, paper/concept row, paper rows, font size]
+  var ID = 0, KIND = 1, LABEL = 2, SEARCH = 3, CLUSTER = 4, DAYS = 5, SIZE = 6, LINK = 7, PAPERS = 8, FONT = 9;
   var rows = D.nodes;
   var kinds = {};
   D.kinds.forEach(function (k) { kinds[k.kind] = k; });
@@ -21,10 +21,12 @@
   window.nodes = new vis.DataSet(D.vis_nodes);
   window.edges = new vis.DataSet(D.vis_edges);
   window.network = new vis.Network(document.getElementById("graph"), { nodes: window.nodes, edges: window.edges }, D.options);
-  window.network.once("afterDrawing", function () { window.kgReady = performance.now(); });
+  // Ready: drawn once (vis draws inside its constructor here) and every control wired (the script's end).
+  var wired = false, drawnOnce = false;
+  window.network.once("afterDrawing", function () { drawnOnce = true; if (wired) { window.kgReady = performance.now(); } });
 
   var state = { kinds: new Set(Object.keys(kinds)), cluster: -1, from: "", to: "", around: false, depth: 1, selected: null,
-    colourBy: (D.view === "coauthor" || D.view === "technique") ? "cluster" : "kind", forced: new Set() };
+    colourBy: D.colourBy, forced: new Set() };
 
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -36,7 +38,7 @@
   function colourOf(i) {
     if (state.colourBy === "cluster") {
       var c = rows[i][CLUSTER];
-      return c >= 0 && c < D.clusters.length ? D.clusters[c].colour : "#d0d0d0";
+      return c >= 0 && c < D.clusters.length ? D.clusters[c].colour : D.noCluster;
     }
     return kinds[rows[i][KIND]].colour;
   }
@@ -63,7 +65,7 @@
       if (drawn(i) || added.indexOf(i) !== -1) { return; }
       var k = kinds[rows[i][KIND]], at = place(i), r = rows[i];
       window.nodes.add({ id: r[ID], label: short(r[LABEL]), title: r[LABEL], shape: k.shape, color: colourOf(i),
-        size: r[SIZE], x: at.x, y: at.y, group: r[KIND], font: { size: k.font } });
+        size: r[SIZE], x: at.x, y: at.y, group: r[KIND], font: { size: r[FONT] } });
       added.push(i);
     });
     var newEdges = [];
@@ -129,8 +131,10 @@
     window.nodes.update(updates);
     updateStatus();
   }
-  function recolour() {
-    window.nodes.update(window.nodes.getIds().map(function (id) { return { id: id, color: colourOf(index.get(id)) }; }));
+  function recolour(nodesToo) {
+    if (nodesToo) {
+      window.nodes.update(window.nodes.getIds().map(function (id) { return { id: id, color: colourOf(index.get(id)) }; }));
+    }
     var legend = document.getElementById("cluster-legend");
     legend.replaceChildren();
     legend.hidden = state.colourBy !== "cluster" || !D.clusters.length;
@@ -143,16 +147,18 @@
     if (D.clusters.length > 8) { legend.appendChild(el("span", "… " + (D.clusters.length - 8) + " more (grey after 18)", "muted")); }
   }
   function updateStatus() {
-    var shown = 0, drawnCount = window.nodes.length;
-    window.nodes.forEach(function (n) { if (!n.hidden) { shown += 1; } });
+    var shown = 0, drawnCount = window.nodes.length, perKind = {};
+    window.nodes.forEach(function (n) {
+      if (!n.hidden) { shown += 1; }
+      perKind[n.group] = (perKind[n.group] || 0) + 1;
+    });
     var notDrawn = rows.length - drawnCount;
     var text = "Showing " + shown.toLocaleString("en") + " of " + rows.length.toLocaleString("en") + " nodes";
     if (notDrawn) { text += "; " + notDrawn.toLocaleString("en") + " less connected ones are not drawn (search or expand a node to add them)"; }
     if (drawnCount - shown) { text += "; " + (drawnCount - shown).toLocaleString("en") + " hidden by filters"; }
     document.getElementById("status").textContent = text + ".";
     D.kinds.forEach(function (k) {
-      var count = 0;
-      window.nodes.forEach(function (n) { if (n.group === k.kind) { count += 1; } });
+      var count = perKind[k.kind] || 0;
       var span = document.querySelector('#legend [data-count="' + k.kind + '"]');
       if (span) { span.textContent = " " + k.label + " " + count.toLocaleString("en") + (k.total > count ? " of " + k.total.toLocaleString("en") : ""); }
     });
@@ -338,7 +344,7 @@
   var colourBy = document.getElementById("colour-by");
   colourBy.value = state.colourBy;
   colourBy.disabled = !D.clusters.length;
-  colourBy.addEventListener("change", function () { state.colourBy = colourBy.value; recolour(); });
+  colourBy.addEventListener("change", function () { state.colourBy = colourBy.value; recolour(true); });
   var clusterSelect = document.getElementById("cluster");
   var members = D.clusters.map(function () { return 0; });
   rows.forEach(function (r) { if (r[CLUSTER] >= 0 && r[CLUSTER] < members.length) { members[r[CLUSTER]] += 1; } });
@@ -402,7 +408,9 @@
     if (ev.key === "Escape") { window.network.unselectAll(); state.selected = null; if (state.around) { applyFilters(); } }
   });
 
-  recolour();
+  recolour(false);  // the drawn nodes come coloured
   updateStatus();
   if (D.centre !== null && index.has(D.centre)) { go(index.get(D.centre)); }
+  wired = true;
+  if (drawnOnce) { window.kgReady = performance.now(); }
 })();
