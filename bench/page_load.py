@@ -21,8 +21,9 @@ from typing import Any
 from playwright.sync_api import sync_playwright
 
 from kg.facts import read_facts
+from kg.layout import select_nodes
 from kg.network import to_networkx
-from kg.page import render_page, select_nodes
+from kg.page import render_page
 from kg.pipeline import run_build
 from kg.store import OxigraphTriples, load_store
 from kg.views import View, coauthor_view, technique_view, whole_view
