@@ -62,11 +62,20 @@ _FONT_SIZES = {"paper": 20, "person": 11, "technique": 24}
 DEFAULT_MAX_NODES = 1500
 
 
+MAX_SIZE = 50.0  # "Large Language Model" is in 1,500 corpus papers: uncapped, it would cover the page
+
+
 def node_size(kind: str, papers: int, votes: int | None, degree: int) -> float:
-    """Papers grow with their votes, people and concepts with their papers (or links, when they have none)."""
+    """Papers grow with their votes, people and concepts with their papers (or links, when they have none).
+
+    >>> node_size("paper", 0, 9, 4), node_size("technique", 4, None, 7), node_size("technique", 1500, None, 9)
+    (18.0, 14.0, 50.0)
+    """
     if kind == "paper":
-        return round(10 + 2 * math.sqrt(votes or 0) + math.sqrt(degree), 1)
-    return round(8 + 3 * math.sqrt(papers or degree), 1)
+        size = 10 + 2 * math.sqrt(votes or 0) + math.sqrt(degree)
+    else:
+        size = 8 + 3 * math.sqrt(papers or degree)
+    return round(min(size, MAX_SIZE), 1)
 
 
 def cluster_colour(number: int) -> str:

@@ -410,7 +410,11 @@
 
   recolour(false);  // the drawn nodes come coloured
   updateStatus();
-  if (D.centre !== null && index.has(D.centre)) { go(index.get(D.centre)); }
+  if (D.centre !== null && index.has(D.centre)) {  // an ego view: the whole of it in sight, its centre selected
+    state.selected = index.get(D.centre);
+    window.network.selectNodes([D.centre]);
+    showNode(state.selected);
+  }
   wired = true;
   if (drawnOnce) { window.kgReady = performance.now(); }
 })();
