@@ -21,6 +21,7 @@ from kg.load import DEFAULT_MAX_BYTES, InputError
 from kg.namespace import DEFAULT_BASE, KG, check_base
 from kg.queries import QueryError, Table, format_table, named_query, query_names
 from kg.store import GraphFileError
+from kg.views import VIEWS
 
 if TYPE_CHECKING:
     from kg.pipeline import BuildResult
@@ -268,9 +269,7 @@ def _add_analysis_commands(commands: argparse._SubParsersAction[argparse.Argumen
         examples=HTML_EXAMPLES,
         formats=False,
     )
-    html.add_argument(
-        "--view", choices=("whole", "coauthor", "technique", "ego"), default="whole", help="(default: whole)"
-    )
+    html.add_argument("--view", choices=VIEWS, default="whole", help="what the page shows (default: whole)")
     html.add_argument(
         "--centre", help="the ego view's centre: a name, technique label or abbreviation, title or arXiv id"
     )

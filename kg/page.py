@@ -97,8 +97,8 @@ def _short(label: str) -> str:
 class _Tables:
     """The page's data: every node of the view and the papers the panel can show, by index."""
 
-    def __init__(self, view: View, network: nx.DiGraph[str], facts: PageFacts) -> None:
-        self.view, self.network, self.facts = view, network, facts
+    def __init__(self, network: nx.DiGraph[str], facts: PageFacts) -> None:
+        self.network, self.facts = network, facts
         self.papers_of = _papers_of(network)
         self.days_of = _days_of(network)
         self.days = sorted({d for ds in self.days_of.values() for d in ds})
@@ -201,17 +201,16 @@ def _search_text(tables: _Tables, n: str) -> str:
     return "\n".join(x for x in names if x)
 
 
-def page_data(
-    view: View, network: nx.DiGraph[str], facts: PageFacts, max_nodes: int
-) -> tuple[Network, dict[str, object]]:
-    """The pyvis network of the nodes drawn at first, and the page's tables (JSON-ready)."""
+def page_data(view: View, network: nx.DiGraph[str], facts: PageFacts, max_nodes: int) -> dict[str, object]:
+    """The page's data, JSON-ready: the pyvis network of the nodes drawn at first (``vis_nodes``,
+    ``vis_edges``, ``options``) and the tables of every node, edge, paper and concept of the view."""
     g = view.graph
     selection = select_nodes(view, max_nodes)
     if view.centre is not None and view.centre not in selection.nodes:
         selection = Selection(tuple(sorted({*selection.nodes, view.centre})), selection.hidden)
     shown = set(selection.nodes)
     pos = layout(g.subgraph(shown))
-    tables = _Tables(view, network, facts)
+    tables = _Tables(network, facts)
     order = [*selection.nodes, *sorted(n for n in g.nodes if n not in shown)]
     index = {n: i for i, n in enumerate(order)}
     degree = dict(g.degree())
@@ -303,7 +302,7 @@ def page_data(
         "vis_nodes": net.nodes,
         "vis_edges": net.edges,
     }
-    return net, data
+    return data
 
 
 def edge_width(weight: float) -> float:
@@ -351,7 +350,7 @@ def render_page(
     view: View, network: nx.DiGraph[str], facts: PageFacts, *, title: str, max_nodes: int = DEFAULT_MAX_NODES
 ) -> str:
     """The whole page as one string: no external requests, no digest text as markup."""
-    _, data = page_data(view, network, facts, max_nodes)
+    data = page_data(view, network, facts, max_nodes)
     js, css = _vis_assets()
     folder = resources.files("kg").joinpath("templates")
     env = Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(["html"]))

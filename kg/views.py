@@ -156,7 +156,11 @@ def _typed_subgraph(network: nx.DiGraph[str], keep: Iterable[str]) -> nx.DiGraph
 
 
 def _topic_clusters(network: nx.DiGraph[str], seed: int) -> tuple[tuple[str, ...], dict[str, int]]:
-    """Topic clusters of techniques; papers join theirs, people and other concepts their papers' most common."""
+    """Topic clusters of techniques; papers join theirs, people and other concepts their papers' most common.
+
+    Techniques in fewer than 3 papers are left out of the clustering (as ``kg clusters`` does), except in
+    a small graph (under 200 papers), where that would leave almost nothing to cluster.
+    """
     found = analysis.topic_clusters(network, min_papers=1 if _papers(network) < 200 else 3, seed=seed)
     cluster_of: dict[str, int] = {}
     for i, cluster in enumerate(found):
