@@ -159,19 +159,9 @@ def html_page(
     triples = OxigraphTriples(load_store(graph))
     network = to_networkx(triples)
     facts = read_facts(triples)
-    if view == "ego":
-        if not centre:
-            raise views.NodeNotFound("the ego view needs --centre NAME (a person, technique or paper)")
-        node = views.find_node(network, centre, facts.alt_labels)
-        chosen = views.ego_view(network, node, radius=radius)
-        name = f"ego-{node.rstrip('/').rsplit('/', 1)[-1]}.html"
-    elif view in PAGE_NAMES:
-        chosen = {"whole": views.whole_view, "coauthor": views.coauthor_view, "technique": views.technique_view}[view](
-            network
-        )
-        name = PAGE_NAMES[view]
-    else:
-        raise ValueError(f"unknown view {view!r}; expected one of {', '.join(views.VIEWS)}")
+    chosen = views.make_view(network, view, centre=centre, aliases=facts.alt_labels, radius=radius)
+    ego = chosen.centre.rstrip("/").rsplit("/", 1)[-1] if chosen.centre is not None else None
+    name = f"ego-{ego}.html" if ego else PAGE_NAMES[view]
     papers = sum(1 for _, d in network.nodes(data=True) if d.get("kind") == "paper")
     html = render_page(chosen, network, facts, title=f"papers-kg: {papers} papers", max_nodes=max_nodes)
     target = out if out is not None else graph.parent / name

@@ -16,8 +16,8 @@ from an rdflib ``Graph`` as from Oxigraph (``kg.store.OxigraphTriples``).
 >>> paper = "https://w3id.org/papers-kg/paper/2407.21770"
 >>> [(e.section, e.text, e.rule) for e in facts.evidence[paper]][-1]
 ('whats-new', 'Mixture of Experts(MoE)', 'definition')
->>> facts.section_text(paper, "whats-new")[:4]
-'MoMa'
+>>> [(s.key, s.text[:4]) for s in facts.sections[paper]]
+[('whats-new', 'MoMa')]
 """
 
 from __future__ import annotations
@@ -74,16 +74,15 @@ class PageFacts:
     urls: dict[str, str] = field(default_factory=dict)
     mismatch: dict[str, str] = field(default_factory=dict)
 
-    def section_text(self, paper: str, key: str) -> str | None:
-        """The text a mention's offsets refer to (``None`` for the title: the caller has it)."""
-        for section in self.sections.get(paper, ()):
-            if section.key == key:
-                return section.text
-        return None
-
 
 def _pairs(source: TripleSource, predicate: URIRef) -> list[tuple[str, Node]]:
+    """(subject, object) in a fixed order, whatever order the store gives them in."""
     return sorted(((str(s), o) for s, o in source.subject_objects(predicate)), key=lambda pair: (pair[0], str(pair[1])))
+
+
+def _lookup(source: TripleSource, predicate: URIRef) -> dict[str, Node]:
+    """Subject -> object, for a property with one value per subject (no order needed)."""
+    return {str(s): o for s, o in source.subject_objects(predicate)}
 
 
 def read_facts(source: TripleSource) -> PageFacts:
@@ -93,18 +92,20 @@ def read_facts(source: TripleSource) -> PageFacts:
         for paper, text in _pairs(source, prop):
             seen = sum(s.key.startswith(key) for s in sections[paper])
             sections[paper].append(Section(key if not seen else f"{key}-{seen + 1}", heading, str(text)))
-    labels = {s: str(o) for s, o in _pairs(source, RDFS.label)}
-    values = {s: str(o) for s, o in _pairs(source, RDF.value)}
+    labels = _lookup(source, RDFS.label)
+    values = _lookup(source, RDF.value)
     for paper, part in _pairs(source, KG.summarySection):
         key = str(part).rsplit("/section/", 1)[-1]
-        sections[paper].append(Section(key, labels.get(str(part), key), values.get(str(part), "")))
+        sections[paper].append(Section(key, str(labels.get(str(part), key)), str(values.get(str(part), ""))))
     evidence: dict[str, list[Evidence]] = defaultdict(list)
     owner = {str(m): paper for paper, m in _pairs(source, KG.mention)}
     fields: dict[URIRef, dict[str, Node]] = {
-        p: dict(_pairs(source, p))
+        p: _lookup(source, p)
         for p in (KG.mentionOf, KG.inSection, KG.startOffset, KG.endOffset, KG.matchedText, KG.extractionRule)
     }
-    suspect = {m for m, v in _pairs(source, KG.fromSuspectSummary) if isinstance(v, Literal) and v.toPython() is True}
+    suspect = {
+        m for m, v in _lookup(source, KG.fromSuspectSummary).items() if isinstance(v, Literal) and v.toPython() is True
+    }
     for m, paper in owner.items():
         try:
             evidence[paper].append(
@@ -127,6 +128,6 @@ def read_facts(source: TripleSource) -> PageFacts:
         sections={p: tuple(s) for p, s in sections.items()},
         evidence={p: tuple(sorted(e)) for p, e in evidence.items()},
         alt_labels={c: tuple(sorted(set(a))) for c, a in alt.items()},
-        urls={p: str(u) for p, u in _pairs(source, SCHEMA.url)},
-        mismatch={p: str(v) for p, v in _pairs(source, KG.summaryMismatch)},
+        urls={p: str(u) for p, u in _lookup(source, SCHEMA.url).items()},
+        mismatch={p: str(v) for p, v in _lookup(source, KG.summaryMismatch).items()},
     )

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from kg import analysis
+from kg.network import CONCEPT_CLASSES
 
 VIEWS = ("whole", "coauthor", "technique", "ego")
-CONCEPT_KINDS = ("technique", "model", "dataset", "metric", "task", "discoveredconcept")
+CONCEPT_KINDS = tuple(CONCEPT_CLASSES.values())  # node kinds of concepts in kg.network's graph
 
 
 class NodeNotFound(LookupError):
@@ -123,6 +124,25 @@ def ego_view(network: nx.DiGraph[str], centre: str, *, radius: int = 2, seed: in
     label = network.nodes[centre].get("label", centre)
     caption = f"Ego network of {label}: everything within {radius} link{'s' if radius != 1 else ''}"
     return View("ego", caption, graph, clusters, {n: c for n, c in cluster_of.items() if n in graph}, centre)
+
+
+def make_view(
+    network: nx.DiGraph[str],
+    name: str,
+    *,
+    centre: str | None = None,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+    radius: int = 2,
+) -> View:
+    """The view called ``name`` (one of ``VIEWS``); an ego view needs ``centre``, any name of a node."""
+    if name == "ego":
+        if not centre:
+            raise NodeNotFound("the ego view needs --centre NAME (a person, technique or paper)")
+        return ego_view(network, find_node(network, centre, aliases), radius=radius)
+    builders = {"whole": whole_view, "coauthor": coauthor_view, "technique": technique_view}
+    if name not in builders:
+        raise ValueError(f"unknown view {name!r}; expected one of {', '.join(VIEWS)}")
+    return builders[name](network)
 
 
 def find_node(network: nx.DiGraph[str], name: str, aliases: Mapping[str, Iterable[str]] | None = None) -> str:
