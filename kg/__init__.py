@@ -12,9 +12,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kg.build import build_graph, merge_papers
+    from kg.build import build_graph
     from kg.load import InputError, example_digests, load_digests, read_digest
     from kg.mentions import Extractor
+    from kg.merge import merge_papers
     from kg.model import Concept, Digest, Extraction, Mention, Paper, Problem, Section
     from kg.namespace import KG, SCHEMA, Minter
     from kg.network import coauthor_graph, to_networkx
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 # for the extractor, pyvis and IPython it never touches.
 _HOMES = {
     "build_graph": "kg.build",
-    "merge_papers": "kg.build",
+    "merge_papers": "kg.merge",
     "InputError": "kg.load",
     "example_digests": "kg.load",
     "load_digests": "kg.load",

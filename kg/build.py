@@ -20,14 +20,14 @@ digests and concept mentions (``graph_from_papers``).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, SKOS
 
 from kg.mentions import Extractor
+from kg.merge import MergedPaper, digest_dates, merge_papers
 from kg.model import (
     PERFORMANCE_HIGHLIGHTS,
     PLAIN_SUMMARY,
@@ -36,9 +36,6 @@ from kg.model import (
     Concept,
     Digest,
     Mention,
-    Paper,
-    Problem,
-    Section,
 )
 from kg.namespace import DEFAULT_BASE, KG, SCHEMA, Minter
 from kg.normalize import HANGUL
@@ -63,59 +60,6 @@ PREFIXES = {
     "owl": OWL,
     "kg": KG._NS,
 }
-
-
-@dataclass(frozen=True)
-class MergedPaper:
-    """All listings of one arXiv id folded into one paper, with the digest days it was featured on."""
-
-    paper: Paper
-    dates: tuple[dt.date, ...]
-
-
-def merge_papers(digests: Iterable[Digest]) -> tuple[dict[str, MergedPaper], list[Problem]]:
-    """Fold listings by arXiv id. The latest listing gives title, authors and votes.
-
-    Authors: a complete list beats one truncated with ``+``; votes: the latest day that has one.
-    Summary sections of every listing are kept (the same text once).
-    """
-    listings: dict[str, list[Paper]] = defaultdict(list)
-    for digest in digests:
-        for paper in digest.papers:
-            listings[paper.arxiv_id].append(paper)
-    merged: dict[str, MergedPaper] = {}
-    problems: list[Problem] = []
-    for arxiv_id, papers in listings.items():
-        ordered = sorted(papers, key=lambda p: (p.date or dt.date.min, p.source, p.line))
-        latest = ordered[-1]
-        titles = {p.title for p in ordered}
-        if len(titles) > 1:
-            problems.append(
-                Problem(
-                    latest.source,
-                    latest.line,
-                    f"paper {arxiv_id} has {len(titles)} different titles across listings; "
-                    f"kept the latest, {latest.title!r}",
-                    "warning",
-                )
-            )
-        complete = [p for p in ordered if p.authors and not p.authors_truncated]
-        by_authors = (complete or [p for p in ordered if p.authors] or ordered)[-1]
-        voted = [p for p in ordered if p.votes is not None]
-        sections: dict[tuple[str, str, str], Section] = {}
-        for p in ordered:
-            for s in p.sections:
-                sections.setdefault((s.key, s.label, s.text), s)
-        paper = replace(
-            latest,
-            authors=by_authors.authors,
-            hidden_after=by_authors.hidden_after,
-            votes=voted[-1].votes if voted else None,
-            sections=tuple(sections.values()),
-        )
-        dates = tuple(sorted({p.date for p in ordered if p.date is not None}))
-        merged[arxiv_id] = MergedPaper(paper, dates)
-    return merged, problems
 
 
 def _text_literal(text: str) -> Literal:
@@ -285,16 +229,6 @@ def _merge_concepts(old: Concept | None, new: Concept) -> Concept:
     labels = sorted({old.pref_label, new.pref_label})
     alts = tuple(sorted(set(old.alt_labels) | set(new.alt_labels) | set(labels[1:])))
     return replace(old, pref_label=labels[0], alt_labels=alts)
-
-
-def digest_dates(digests: Iterable[Digest]) -> dict[dt.date, set[str]]:
-    """The digest days that have papers, with the files each came from."""
-    dates: dict[dt.date, set[str]] = defaultdict(set)
-    for digest in digests:
-        for paper in digest.papers:
-            if paper.date is not None:
-                dates[paper.date].add(digest.source.rsplit("/", 1)[-1])
-    return dates
 
 
 def build_graph(digests: Iterable[Digest], *, vocabulary: Vocabulary | None = None, base: str = DEFAULT_BASE) -> Graph:

@@ -17,11 +17,12 @@ from pathlib import Path
 import networkx as nx
 from rdflib import RDF, Graph, URIRef
 
-from kg.build import digest_dates, graph_from_papers, merge_papers
+from kg.build import graph_from_papers
 from kg.evaluate import GoldPaper, Score, found_techniques, parse_generic, parse_gold, score_papers
 from kg.export import write_html, write_turtle
 from kg.load import DEFAULT_MAX_BYTES, example_digests, load_digests, read_digest
 from kg.mentions import Extractor
+from kg.merge import digest_dates, merge_papers
 from kg.model import Concept, Digest, Problem
 from kg.namespace import DEFAULT_BASE, KG, SCHEMA, check_base
 from kg.network import to_networkx

@@ -10,9 +10,10 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import SKOS
 
-from kg.build import build_graph, merge_papers
+from kg.build import build_graph
 from kg.export import turtle_text
 from kg.load import load_digests
+from kg.merge import merge_papers
 from kg.model import Digest
 from kg.namespace import KG, SCHEMA
 from kg.parse import parse_digest
