@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TextIO
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.build import PREFIXES
+from kg.emit import Terms
 from kg.namespace import DEFAULT_BASE
+from kg.network import TripleSource
 from kg.page import render_html
-from kg.turtle import serialize_turtle
+from kg.turtle import TurtleTerms, format_block, serialize_turtle, subject_key, write_blocks
 
 
 def _umask() -> int:
@@ -24,13 +30,16 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder."""
+def write_atomic(path: Path, text: str | Callable[[TextIO], None]) -> Path:
+    """Write ``text`` (UTF-8; or what a writer function writes) to ``path`` through a temporary file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+            if isinstance(text, str):
+                f.write(text)
+            else:
+                text(f)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
@@ -50,5 +59,45 @@ def write_turtle(graph: Graph, path: Path, base: str = DEFAULT_BASE) -> Path:
     return write_atomic(path, turtle_text(graph, base))
 
 
-def write_html(graph: Graph, network: nx.DiGraph[str], path: Path, *, title: str, max_nodes: int) -> Path:
+def store_blocks(store: ox.Store, base: str = DEFAULT_BASE) -> Iterator[str]:
+    """The Turtle blocks of a built store, one per subject, in natural IRI order.
+
+    Each part is read from its named graph (see ``kg.emit``), so that only one part at a time, or
+    one paper, is held in memory: the order of the parts' IRIs (``collaboration/`` < ``concept/`` <
+    ``cooccurrence/`` < ``digest/`` < ``paper/`` < ``person/``) is the order of the whole.
+    """
+    graphs = Terms(base)
+    terms = TurtleTerms(base, {p: str(ns) for p, ns in PREFIXES.items()})
+    for part in (graphs.collaborations, graphs.concepts, graphs.cooccurrences):
+        yield from _large_graph_blocks(store, terms, part, part)
+    yield from _large_graph_blocks(store, terms, graphs.digests, None)  # with hasPart from the paper graphs
+    papers = [g for g in store.named_graphs() if g.value.startswith(graphs.paper_graph_prefix)]
+    prefix = len(graphs.paper_graph_prefix)
+    for graph in sorted(papers, key=lambda g: subject_key(ox.NamedNode(f"{base}paper/{g.value[prefix:]}"))):
+        paper = f"{base}paper/{graph.value[prefix:]}"
+        by_subject: dict[Any, list[tuple[object, object]]] = defaultdict(list)
+        for q in store.quads_for_pattern(None, None, None, graph):
+            if str(getattr(q.subject, "value", "")).startswith(paper):
+                by_subject[q.subject].append((q.predicate, q.object))
+        for subject in sorted(by_subject, key=subject_key):
+            yield format_block(terms, subject, by_subject[subject])
+    yield from _large_graph_blocks(store, terms, graphs.people, graphs.people)
+
+
+def _large_graph_blocks(
+    store: ox.Store, terms: TurtleTerms, graph: ox.NamedNode, read_from: ox.NamedNode | None
+) -> Iterator[str]:
+    subjects: set[Any] = {q.subject for q in store.quads_for_pattern(None, None, None, graph)}
+    for subject in sorted(subjects, key=subject_key):
+        pairs = ((q.predicate, q.object) for q in store.quads_for_pattern(subject, None, None, read_from))
+        yield format_block(terms, subject, pairs)
+
+
+def write_store_turtle(store: ox.Store, path: Path, base: str = DEFAULT_BASE) -> Path:
+    """The built graph in ``store`` as sorted Turtle at ``path`` (atomically; streamed, not held whole)."""
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+    return write_atomic(path, lambda out: write_blocks(out, store_blocks(store, base), base, prefixes))
+
+
+def write_html(graph: TripleSource, network: nx.DiGraph[str], path: Path, *, title: str, max_nodes: int) -> Path:
     return write_atomic(path, render_html(graph, network, title=title, max_nodes=max_nodes))

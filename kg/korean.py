@@ -184,7 +184,7 @@ _WORDS = {
     "신경": "Neural",
 }
 _WORD = re.compile(r"[\uac00-\ud7a3]+(?:-[\uac00-\ud7a3]+)*")
-_HEADS_LONGEST_FIRST = sorted(_HEADS, key=len, reverse=True)  # 재샘플링 before 샘플링
+_LONGEST_HEAD = max(map(len, _HEADS))
 
 
 def _is_bare_noun(word: str) -> bool:
@@ -193,9 +193,9 @@ def _is_bare_noun(word: str) -> bool:
 
 def _split_head(word: str) -> str | None:
     """The head noun a word starts with, when the rest is a particle: ``손실을`` -> ``손실``."""
-    for head in _HEADS_LONGEST_FIRST:
-        if word.startswith(head) and (word == head or word[len(head) :] in _PARTICLES):
-            return head
+    for end in range(min(len(word), _LONGEST_HEAD), 0, -1):  # the longest head first: 재샘플링 before 샘플링
+        if word[:end] in _HEADS and (end == len(word) or word[end:] in _PARTICLES):
+            return word[:end]
     return None
 
 

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from kg.alternation import label_atoms, trie_pattern
 from kg.korean import korean_phrases
 from kg.longforms import STOP_ABBRS, best_long_form, is_abbreviation
 from kg.model import Concept, Extraction, Mention, Paper
@@ -64,9 +65,11 @@ def section_texts(paper: Paper) -> list[tuple[str, str]]:
     return out
 
 
-def _label_pattern(label: str) -> str:
-    parts = [re.escape(p) for p in re.split(r"[\s\-]+", label.strip()) if p]
-    return r"[\s\-]?".join(parts)
+_SEP = r"[\s\-]?"  # between the words of a label: a space, a hyphen or nothing
+
+
+def _label_words(label: str) -> list[str]:
+    return [p for p in re.split(r"[\s\-]+", label.strip()) if p]
 
 
 def _canon(text: str, fold: bool) -> str:
@@ -127,15 +130,23 @@ class Extractor:
             for label in (c.pref_label, *c.alt_labels)
             if _case_sensitive(label) and len(label) >= 3 and label.isalnum() and c.key not in _MODEL_CLASSES
         }
-        by_length = sorted(latin, key=lambda s: (-len(s), s))
-        sensitive = [_label_pattern(s) for s in by_length if _case_sensitive(s)]
-        insensitive = [_label_pattern(s) for s in by_length if not _case_sensitive(s)]
-        self._sensitive = re.compile(_LEFT + "(?:" + "|".join(sensitive) + ")" + _RIGHT) if sensitive else None
-        self._insensitive = (
-            re.compile(_LEFT + "(?:" + "|".join(insensitive) + ")" + _RIGHT, re.IGNORECASE) if insensitive else None
+        self._acronym_order = {a: i for i, a in enumerate(self.acronyms)}  # the first variant base found wins
+        self._acronym_lengths = sorted({len(a) for a in self.acronyms})
+        # Each set of labels is one trie-shaped pattern (kg.alternation): the longest label wins.
+        sensitive = [_label_words(s) for s in latin if _case_sensitive(s)]
+        insensitive = [_label_words(s) for s in latin if not _case_sensitive(s)]
+        self._sensitive = (
+            re.compile(_LEFT + trie_pattern(label_atoms(w, _SEP, False) for w in sensitive) + _RIGHT)
+            if sensitive
+            else None
         )
-        ko = [r"\s?".join(map(re.escape, s.split())) for s in sorted(korean, key=lambda s: (-len(s), s))]
-        self._korean = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(ko) + ")", re.IGNORECASE) if ko else None
+        self._insensitive = (
+            re.compile(_LEFT + trie_pattern(label_atoms(w, _SEP, True) for w in insensitive) + _RIGHT, re.IGNORECASE)
+            if insensitive
+            else None
+        )
+        ko = [label_atoms(s.split(), r"\s?", True) for s in korean]
+        self._korean = re.compile(r"(?<![A-Za-z0-9])" + trie_pattern(ko), re.IGNORECASE) if ko else None
 
     def lookup(self, label: str) -> str | None:
         """The concept key a label names in the vocabulary, or ``None``."""
@@ -237,8 +248,10 @@ class Extractor:
                 continue
             if re.search(r"(?:^|-)\d+(?:\.\d+)?[BMK]?(?:-|$)", name):  # a checkpoint such as X-70B-SFT
                 continue
-            for acronym, key in self.acronyms.items():
-                if name == acronym or acronym not in name:
+            ends = {name[:n] for n in self._acronym_lengths} | {name[-n:] for n in self._acronym_lengths}
+            for acronym in sorted(ends & self.acronyms.keys(), key=self._acronym_order.__getitem__):
+                key = self.acronyms[acronym]
+                if name == acronym:
                     continue
                 rest = None
                 if name.endswith(acronym) and (name[-len(acronym) - 1] == "-" or name[-len(acronym) - 1].islower()):

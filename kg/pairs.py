@@ -29,12 +29,19 @@ class Pair:
     newman: float  # Newman's weight: each shared paper with n members adds 1/(n-1)
 
 
-def count_pairs(groups: Iterable[Iterable[str]], min_papers: int = MIN_JOINT_PAPERS) -> list[Pair]:
+def count_pairs(
+    groups: Iterable[Iterable[str]], min_papers: int = MIN_JOINT_PAPERS, within: set[str] | None = None
+) -> list[Pair]:
     """Pairs of members that appear together in at least ``min_papers`` groups, sorted.
 
     A group is one paper's authors (or techniques); a member listed twice in a group counts once.
+    With ``within``, only pairs of two members of ``within`` are counted (a group's Newman share
+    still counts all its members): what an update needs to recount the pairs it may have changed.
+
+    >>> [(p.first, p.second, p.newman) for p in count_pairs([["a", "b", "c"], ["a", "b"]], within={"a", "b"})]
+    [('a', 'b', 1.5)]
     """
-    pairs = _tally(groups, min_papers)
+    pairs = _tally(groups, min_papers, within)
     return sorted(pairs, key=lambda p: (p.first, p.second))
 
 
@@ -48,13 +55,15 @@ def tally_pairs(groups: Iterable[Iterable[str]]) -> list[Pair]:
     return _tally(groups, 1)
 
 
-def _tally(groups: Iterable[Iterable[str]], min_papers: int) -> list[Pair]:
+def _tally(groups: Iterable[Iterable[str]], min_papers: int, within: set[str] | None = None) -> list[Pair]:
     index: dict[str, int] = {}
     papers: dict[int, int] = {}
     newman: dict[int, float] = {}
     for group in groups:
         members = sorted(set(group))
         share = 1 / (len(members) - 1) if len(members) > 1 else 0.0
+        if within is not None:
+            members = [m for m in members if m in within]
         ids = [index.setdefault(m, len(index)) for m in members]
         for i, a in enumerate(ids):
             for b in ids[i + 1 :]:

@@ -9,54 +9,101 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
 
-from kg.build import graph_from_papers
+from kg.build import store_graph
+from kg.emit import Terms
 from kg.evaluate import GoldPaper, Score, found_techniques, parse_generic, parse_gold, score_papers
-from kg.export import write_html, write_turtle
-from kg.load import DEFAULT_MAX_BYTES, example_digests, load_digests, read_digest
+from kg.export import write_html, write_store_turtle
+from kg.load import DEFAULT_MAX_BYTES, example_digests, find_digest_files, read_digest
 from kg.mentions import Extractor
-from kg.merge import digest_dates, merge_papers
 from kg.model import Concept, Digest, Problem
 from kg.namespace import DEFAULT_BASE, KG, SCHEMA, check_base
 from kg.network import to_networkx
+from kg.store import OxigraphTriples
+from kg.update import Added, Source, add_sources
 from kg.vocabulary import Vocabulary, bundled_vocabulary
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build made: the graph in both forms, the files written, and every problem found."""
+    """What a build made: the graph (in an Oxigraph store; ``graph`` gives it as an rdflib ``Graph``),
+    the files written, and every problem found."""
 
-    graph: Graph
-    network: nx.DiGraph[str]
+    store: ox.Store
+    base: str
     digests: tuple[Digest, ...]
     problems: tuple[Problem, ...]
     outputs: tuple[Path, ...]
+    added: Added
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The built graph as an rdflib ``Graph`` (made on first use; for the corpus it takes seconds)."""
+        return store_graph(self.store, self.base)
+
+    @cached_property
+    def network(self) -> nx.DiGraph[str]:
+        return to_networkx(OxigraphTriples(self.store))
+
+    @property
+    def triples(self) -> int:
+        state = Terms(self.base).state
+        return len(self.store) - sum(1 for _ in self.store.quads_for_pattern(None, None, None, state))
 
     @property
     def papers(self) -> int:
-        return sum(1 for _, d in self.network.nodes(data=True) if d["kind"] == "paper")
+        return self.count_type(SCHEMA.ScholarlyArticle)
 
     def count(self, kind: str) -> int:
         return sum(1 for _, d in self.network.nodes(data=True) if d["kind"] == kind)
 
     def count_type(self, cls: URIRef) -> int:
-        return len(set(self.graph.subjects(RDF.type, cls)))
+        return len({q.subject for q in self.store.quads_for_pattern(None, _ox(RDF.type), _ox(cls), None)})
 
     def count_subjects(self, predicate: URIRef) -> int:
-        return len(set(self.graph.subjects(predicate, None)))
+        return len({q.subject for q in self.store.quads_for_pattern(None, _ox(predicate), None, None)})
 
     @property
     def with_technique(self) -> int:
         """Papers with at least one kg:Technique mention."""
-        techniques = set(self.graph.subjects(RDF.type, KG.Technique))
-        return len({p for p, c in self.graph.subject_objects(SCHEMA.mentions) if c in techniques})
+        techniques = {q.subject for q in self.store.quads_for_pattern(None, _ox(RDF.type), _ox(KG.Technique), None)}
+        mentions = self.store.quads_for_pattern(None, _ox(SCHEMA.mentions), None, None)
+        return len({q.subject for q in mentions if q.object in techniques})
+
+
+def _ox(iri: URIRef) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def read_sources(inputs: Sequence[Path | str], max_bytes: int = DEFAULT_MAX_BYTES) -> list[Source]:
+    """Every input file (folders searched), parsed and fingerprinted; the bundled example when empty."""
+    if not inputs:
+        return [Source(d.source, d, _hash_text(d.source)) for d in example_digests()]
+    sources = []
+    for path in find_digest_files(Path(p) for p in inputs):
+        digest = read_digest(path, max_bytes)
+        try:
+            data = path.read_bytes() if path.stat().st_size <= max_bytes else b""
+        except OSError:
+            data = b""
+        sources.append(Source(str(path.resolve()), digest, hashlib.sha256(data).hexdigest()))
+    return sources
+
+
+def _hash_text(name: str) -> str:
+    return hashlib.sha256(resources.files("kg").joinpath(name).read_bytes()).hexdigest()
 
 
 def run_build(
@@ -68,25 +115,44 @@ def run_build(
     max_nodes: int = 1500,
     max_bytes: int = DEFAULT_MAX_BYTES,
     vocabulary: Vocabulary | None = None,
+    store: Path | None = None,
+    rebuild: bool = False,
+    export: bool = True,
+    workers: int = 0,
 ) -> BuildResult:
     """Read ``inputs`` (the bundled example when empty), build, and write into ``out_dir``.
 
-    Outputs are written only when at least one paper was built, so a failed run never replaces
-    a good ``graph.ttl``. ``out_dir=None`` builds in memory only.
+    With ``store`` (a folder), the graph is kept there between runs and only inputs not yet in it
+    are added (``kg build --update``); ``rebuild`` starts that store afresh. Outputs are written
+    only when the graph has papers, so a failed run never replaces a good ``graph.ttl``.
+    ``out_dir=None`` builds in memory only; ``export=False`` updates the store without writing files.
     """
     check_base(base)
-    digests = load_digests(inputs, max_bytes) if inputs else example_digests()
-    merged, merge_problems = merge_papers(digests)
-    graph = graph_from_papers(merged, digest_dates(digests), vocabulary=vocabulary, base=base)
-    network = to_networkx(graph)
-    problems = tuple(p for d in digests for p in d.problems) + tuple(merge_problems)
+    sources = read_sources(inputs, max_bytes)
+    if store is not None and rebuild and store.exists():
+        shutil.rmtree(store)
+    db = ox.Store(str(store)) if store is not None else ox.Store()
+    added = add_sources(db, sources, vocabulary=vocabulary, base=base, workers=workers)
+    if store is not None:
+        db.flush()
+    skipped = set(added.skipped)
+    digests = tuple(s.digest for s in sources if s.key not in skipped)
+    problems = tuple(p for d in digests for p in d.problems) + added.problems
     outputs: list[Path] = []
-    if out_dir is not None and merged:
-        outputs.append(write_turtle(graph, out_dir / "graph.ttl", base))
+    papers = len({q.subject for q in db.quads_for_pattern(None, _ox(RDF.type), _ox(SCHEMA.ScholarlyArticle), None)})
+    network = None
+    if out_dir is not None and papers and export:
+        outputs.append(write_store_turtle(db, out_dir / "graph.ttl", base))
         if html:
-            title = f"papers-kg: {len(merged)} papers"
-            outputs.append(write_html(graph, network, out_dir / "graph.html", title=title, max_nodes=max_nodes))
-    return BuildResult(graph, network, tuple(digests), problems, tuple(outputs))
+            network = to_networkx(OxigraphTriples(db))
+            page = out_dir / "graph.html"
+            outputs.append(
+                write_html(OxigraphTriples(db), network, page, title=f"papers-kg: {papers} papers", max_nodes=max_nodes)
+            )
+    result = BuildResult(db, base, digests, problems, tuple(outputs), added)
+    if network is not None:
+        result.__dict__["network"] = network  # already computed: seed the cached property
+    return result
 
 
 def run_eval(gold_dir: Path, corpus_dir: Path, *, vocabulary: Vocabulary | None = None) -> dict[str, Score]:

@@ -59,16 +59,16 @@ class OxigraphTriples:
         self.store = store
 
     def subjects(self, predicate: Node, object: Node) -> Iterator[Node]:
-        for quad in self.store.quads_for_pattern(None, _named(predicate), _to_ox(object)):
-            yield _from_ox(quad.subject)
+        for quad in self.store.quads_for_pattern(None, _named(predicate), to_ox(object)):
+            yield from_ox(quad.subject)
 
     def subject_objects(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
         for quad in self.store.quads_for_pattern(None, _named(predicate), None):
-            yield _from_ox(quad.subject), _from_ox(quad.object)
+            yield from_ox(quad.subject), from_ox(quad.object)
 
     def value(self, subject: Node, predicate: Node) -> Node | None:
         for quad in self.store.quads_for_pattern(_subject(subject), _named(predicate), None):
-            return _from_ox(quad.object)
+            return from_ox(quad.object)
         return None
 
 
@@ -82,7 +82,8 @@ def _subject(term: Node) -> ox.NamedNode | ox.BlankNode:
     return ox.BlankNode(str(term)) if isinstance(term, BNode) else _named(term)
 
 
-def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as an Oxigraph term."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -99,7 +100,7 @@ def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def _from_ox(term: object) -> Node:
+def from_ox(term: object) -> Node:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):

@@ -19,14 +19,17 @@ relative to an ``@base`` line; vocabulary IRIs as prefixed names.
 
 from __future__ import annotations
 
+import io
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any, TextIO
 
-from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
+from rdflib import RDF, XSD, Graph
 
 from kg.namespace import DEFAULT_BASE
+from kg.store import to_ox
 
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -35,6 +38,10 @@ _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\
 _STRING_BAD = re.compile(r'[\\"\n\r\t\b\f\x00-\x1f\x7f]')
 _LANG = re.compile(r"^[A-Za-z]+(?:-[A-Za-z0-9]+)*$")
 _DIGITS = re.compile(r"(\d+)")
+_RDF_TYPE = str(RDF.type)
+_XSD_INTEGER = str(XSD.integer)
+_XSD_STRING = str(XSD.string)
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def _escape_string(text: str) -> str:
@@ -45,14 +52,23 @@ def _escape_iri(iri: str) -> str:
     return _IRI_BAD.sub(lambda m: f"\\u{ord(m.group(0)):04X}", iri)
 
 
-class _Terms:
+class TurtleTerms:
     def __init__(self, base: str, prefixes: Mapping[str, str]) -> None:
         self.base = base
         # Longest namespace first, so that a namespace inside another one wins.
         self.prefixes = sorted(((ns, p) for p, ns in prefixes.items()), key=lambda t: -len(t[0]))
+        self._iris: dict[str, str] = {}
 
-    def iri(self, node: URIRef) -> str:
-        text = str(node)
+    def iri(self, text: str) -> str:
+        known = self._iris.get(text)
+        if known is not None:
+            return known
+        written = self._iri(text)
+        if len(self._iris) < 100_000:
+            self._iris[text] = written
+        return written
+
+    def _iri(self, text: str) -> str:
         for ns, prefix in self.prefixes:
             if text.startswith(ns) and _LOCAL.match(text[len(ns) :]):
                 return f"{prefix}:{text[len(ns) :]}"
@@ -62,20 +78,21 @@ class _Terms:
                 return f"<{_escape_iri(rest)}>"
         return f"<{_escape_iri(text)}>"
 
-    def term(self, node: Node) -> str:
-        if isinstance(node, URIRef):
-            return "a" if node == RDF.type else self.iri(node)
-        if isinstance(node, BNode):
-            return f"_:{re.sub(r'[^A-Za-z0-9]', '_', str(node))}"
-        if isinstance(node, Literal):
-            lexical = str(node)
-            if node.datatype == XSD.integer and _INTEGER.match(lexical):
+    def term(self, node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> str:
+        if isinstance(node, ox.NamedNode):
+            return "a" if node.value == _RDF_TYPE else self.iri(node.value)
+        if isinstance(node, ox.BlankNode):
+            return f"_:{re.sub(r'[^A-Za-z0-9]', '_', node.value)}"
+        if isinstance(node, ox.Literal):
+            lexical = node.value
+            datatype = node.datatype.value
+            if datatype == _XSD_INTEGER and _INTEGER.match(lexical):
                 return lexical
             body = f'"{_escape_string(lexical)}"'
             if node.language and _LANG.match(node.language):
                 return f"{body}@{node.language}"
-            if node.datatype is not None and node.datatype != XSD.string:
-                return f"{body}^^{self.iri(node.datatype)}"
+            if datatype not in (_XSD_STRING, _LANG_STRING):
+                return f"{body}^^{self.iri(datatype)}"
             return body
         raise TypeError(f"cannot write {node!r} as Turtle")
 
@@ -84,31 +101,56 @@ def _natural(text: str) -> tuple[object, ...]:
     return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text))
 
 
-def _object_key(node: Node) -> tuple[object, ...]:
-    if isinstance(node, Literal):
-        lexical = str(node)
-        number = int(lexical) if node.datatype == XSD.integer and _INTEGER.match(lexical) else 0
-        return (1, str(node.datatype or ""), node.language or "", number, lexical)
-    return (0, *_natural(str(node)))
+def _object_key(node: object) -> tuple[object, ...]:
+    if isinstance(node, ox.Literal):
+        lexical = node.value
+        datatype = node.datatype.value
+        number = int(lexical) if datatype == _XSD_INTEGER and _INTEGER.match(lexical) else 0
+        plain = datatype in (_XSD_STRING, _LANG_STRING)
+        return (1, "" if plain else datatype, node.language or "", number, lexical)
+    return (0, *_natural(getattr(node, "value", "")))
+
+
+Block = tuple[ox.NamedNode | ox.BlankNode, list[tuple[ox.NamedNode, object]]]
+
+
+def subject_key(node: ox.NamedNode | ox.BlankNode) -> tuple[object, ...]:
+    """Natural IRI order (a paper's author nodes follow the paper), blank nodes last."""
+    return (isinstance(node, ox.BlankNode), *_natural(node.value))
+
+
+def format_block(terms: TurtleTerms, subject: ox.NamedNode | ox.BlankNode, pairs: Iterable[tuple[Any, Any]]) -> str:
+    """One subject with its predicates (``rdf:type`` first, then sorted) and sorted objects."""
+    predicates: dict[str, list[Any]] = defaultdict(list)
+    for p, o in pairs:
+        predicates[p.value].append(o)
+    lines = []
+    for p in sorted(predicates, key=lambda p: (p != _RDF_TYPE, terms.term(ox.NamedNode(p)))):
+        objs = sorted({str(o): o for o in predicates[p]}.values(), key=_object_key)
+        lines.append(f"{terms.term(ox.NamedNode(p))} " + ",\n        ".join(terms.term(o) for o in objs))
+    return f"{terms.term(subject)} " + " ;\n    ".join(lines) + " .\n"
+
+
+def write_blocks(
+    out: TextIO, blocks: Iterable[str], base: str = DEFAULT_BASE, prefixes: Mapping[str, str] | None = None
+) -> None:
+    """The head (``@base``, then the prefixes in ``prefixes``) and the blocks, a blank line between."""
+    head = [f"@base <{_escape_iri(base)}> ."] if base else []
+    head += [f"@prefix {p}: <{_escape_iri(ns)}> ." for p, ns in sorted((prefixes or {}).items())]
+    out.write("\n".join(head) + "\n\n")
+    for i, block in enumerate(blocks):
+        out.write(("\n" if i else "") + block)
 
 
 def serialize_turtle(graph: Graph, base: str = DEFAULT_BASE, prefixes: Mapping[str, str] | None = None) -> str:
     """The graph as Turtle text; ``prefixes`` maps prefix to namespace (used ones are written)."""
-    terms = _Terms(base, prefixes or {})
-    by_subject: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+    terms = TurtleTerms(base, prefixes or {})
+    by_subject: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)
     for s, p, o in graph:
-        by_subject[s][p].append(o)
-    subject_text = {s: terms.term(s) for s in by_subject}
-    chunks: list[str] = []
-    for s in sorted(by_subject, key=lambda s: (isinstance(s, BNode), _natural(str(s)))):
-        predicates = by_subject[s]
-        lines = []
-        for p in sorted(predicates, key=lambda p: (p != RDF.type, terms.term(p))):
-            objs = [terms.term(o) for o in sorted(predicates[p], key=_object_key)]
-            lines.append(f"{terms.term(p)} " + ",\n        ".join(objs))
-        chunks.append(f"{subject_text[s]} " + " ;\n    ".join(lines) + " .\n")
+        by_subject[to_ox(s)].append((to_ox(p), to_ox(o)))
+    chunks = [format_block(terms, s, by_subject[s]) for s in sorted(by_subject, key=subject_key)]
     body = "\n".join(chunks)
-    used = [(p, ns) for ns, p in terms.prefixes if f"{p}:" in body]
-    head = [f"@base <{_escape_iri(base)}> ."] if base else []
-    head += [f"@prefix {p}: <{_escape_iri(ns)}> ." for p, ns in sorted(used)]
-    return "\n".join(head) + "\n\n" + body
+    used = {p: ns for ns, p in terms.prefixes if f"{p}:" in body}
+    text = io.StringIO()
+    write_blocks(text, chunks, base, used)
+    return text.getvalue()

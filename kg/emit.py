@@ -1,0 +1,265 @@
+"""Records -> RDF triples as Oxigraph terms (pure; the only place that decides what triples say).
+
+The graph is kept in an Oxigraph store, one named graph per part so that an update can replace a
+part: a paper's own triples (the paper, its author order, sections, mention evidence, the digest
+days that feature it) in ``graph/paper/ID``; people, concepts, digests, collaborations and
+co-occurrences in one named graph each. The named graphs are bookkeeping: the exported Turtle is
+their union.
+
+>>> from kg.model import Paper
+>>> from kg.merge import MergedPaper
+>>> terms = Terms()
+>>> p = Paper("2407.21705", "Tora", ("Long Qin",), 11, (), None, "d.md", 2)
+>>> triples = paper_triples(terms, MergedPaper(p, ()), (), None)
+>>> sorted(t.predicate.value.rsplit("/", 1)[-1] for t in triples if t.subject == terms.paper("2407.21705"))[:4]
+['22-rdf-syntax-ns#type', 'author', 'identifier', 'name']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import pyoxigraph as ox
+from rdflib import RDF, XSD
+from rdflib.namespace import PROV, RDFS, SKOS
+
+from kg.merge import MergedPaper
+from kg.model import PERFORMANCE_HIGHLIGHTS, PLAIN_SUMMARY, TECHNICAL_DETAILS, WHATS_NEW, Concept, Mention
+from kg.namespace import DEFAULT_BASE, KG, SCHEMA, Minter
+from kg.normalize import HANGUL
+from kg.pairs import Pair
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+TYPE = _n(RDF.type)
+_INTEGER = _n(XSD.integer)
+_DECIMAL = _n(XSD.decimal)
+_DATE = _n(XSD.date)
+_BOOLEAN = _n(XSD.boolean)
+_SECTION_PROPERTIES = {
+    WHATS_NEW: _n(KG.whatsNew),
+    TECHNICAL_DETAILS: _n(KG.technicalDetails),
+    PERFORMANCE_HIGHLIGHTS: _n(KG.performanceHighlights),
+    PLAIN_SUMMARY: _n(SCHEMA.abstract),
+}
+
+
+class P:
+    """Predicates and classes as Oxigraph terms."""
+
+    article = _n(SCHEMA.ScholarlyArticle)
+    person_class = _n(SCHEMA.Person)
+    name = _n(SCHEMA.name)
+    identifier = _n(SCHEMA.identifier)
+    url = _n(SCHEMA.url)
+    votes = _n(SCHEMA.upvoteCount)
+    author = _n(SCHEMA.author)
+    position = _n(SCHEMA.position)
+    has_part = _n(SCHEMA.hasPart)
+    mentions = _n(SCHEMA.mentions)
+    date_published = _n(SCHEMA.datePublished)
+    attribution = _n(PROV.qualifiedAttribution)
+    agent = _n(PROV.agent)
+    hidden_after = _n(KG.hiddenAuthorsAfter)
+    summary_section = _n(KG.summarySection)
+    section_class = _n(KG.SummarySection)
+    label = _n(RDFS.label)
+    value = _n(RDF.value)
+    mismatch = _n(KG.summaryMismatch)
+    mention = _n(KG.mention)
+    mention_of = _n(KG.mentionOf)
+    in_section = _n(KG.inSection)
+    start = _n(KG.startOffset)
+    end = _n(KG.endOffset)
+    matched = _n(KG.matchedText)
+    rule = _n(KG.extractionRule)
+    suspect = _n(KG.fromSuspectSummary)
+    digest_class = _n(KG.Digest)
+    iso_week = _n(KG.isoWeek)
+    source_file = _n(KG.sourceFile)
+    discovered = _n(KG.DiscoveredConcept)
+    technique = _n(KG.Technique)
+    in_scheme = _n(SKOS.inScheme)
+    pref_label = _n(SKOS.prefLabel)
+    alt_label = _n(SKOS.altLabel)
+    broader = _n(SKOS.broader)
+    definition = _n(SKOS.definition)
+    scheme_class = _n(SKOS.ConceptScheme)
+    collaboration = _n(KG.Collaboration)
+    collaborator = _n(KG.collaborator)
+    cooccurrence = _n(KG.Cooccurrence)
+    cooccurring = _n(KG.cooccurring)
+    joint = _n(KG.jointPapers)
+    newman = _n(KG.newmanWeight)
+
+
+def integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_INTEGER)
+
+
+def text_literal(text: str) -> ox.Literal:
+    """Summary text tagged @ko when it has Hangul (one corpus summary is all English: @en)."""
+    return ox.Literal(text, language="ko" if HANGUL.search(text) else "en")
+
+
+class Terms:
+    """Data IRIs (minted by ``kg.namespace.Minter``) and the store's named graphs, as Oxigraph terms."""
+
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        self.base = base
+        self.minter = Minter(base)
+        self.people = _n(f"{base}graph/people")
+        self.concepts = _n(f"{base}graph/concepts")
+        self.digests = _n(f"{base}graph/digests")
+        self.collaborations = _n(f"{base}graph/collaborations")
+        self.cooccurrences = _n(f"{base}graph/cooccurrences")
+        self.state = _n(f"{base}graph/state")
+        self.paper_graph_prefix = f"{base}graph/paper/"
+        self.person = lru_cache(maxsize=200_000)(self._person)
+        self.concept = lru_cache(maxsize=50_000)(self._concept)
+
+    def paper(self, arxiv_id: str) -> ox.NamedNode:
+        return _n(self.minter.paper(arxiv_id))
+
+    def paper_graph(self, arxiv_id: str) -> ox.NamedNode:
+        return _n(self.paper_graph_prefix + str(self.minter.paper(arxiv_id))[len(self.base) + len("paper/") :])
+
+    def _person(self, name: str) -> ox.NamedNode:
+        return _n(self.minter.person(name))
+
+    def _concept(self, key: str) -> ox.NamedNode:
+        return _n(self.minter.concept(key))
+
+    def digest(self, date: dt.date) -> ox.NamedNode:
+        return _n(self.minter.digest(date))
+
+    def scheme(self) -> ox.NamedNode:
+        return _n(self.minter.scheme())
+
+    def pair(self, kind: str, first: ox.NamedNode, second: ox.NamedNode, prefix: str) -> ox.NamedNode:
+        """``collaboration/A/B`` from two person IRIs, ``cooccurrence/a/b`` from two concept IRIs."""
+        a, b = sorted((first.value[len(prefix) :], second.value[len(prefix) :]))
+        return _n(f"{self.base}{kind}/{a}/{b}")
+
+
+def paper_triples(
+    terms: Terms, merged: MergedPaper, mentions: tuple[Mention, ...], mismatch: str | None
+) -> list[ox.Triple]:
+    """Everything one paper says: itself, its author order, sections, days, mentions and their evidence."""
+    p = merged.paper
+    node = terms.paper(p.arxiv_id)
+    out = [
+        ox.Triple(node, TYPE, P.article),
+        ox.Triple(node, P.name, ox.Literal(p.title)),
+        ox.Triple(node, P.identifier, ox.Literal(p.arxiv_id)),
+        ox.Triple(node, P.url, _n(p.url)),
+    ]
+    if p.votes is not None:
+        out.append(ox.Triple(node, P.votes, integer(p.votes)))
+    paper_iri = node.value
+    for position, name in enumerate(p.authors, start=1):
+        person = terms.person(name)
+        attribution = _n(f"{paper_iri}/author/{position}")
+        out += [
+            ox.Triple(node, P.author, person),
+            ox.Triple(node, P.attribution, attribution),
+            ox.Triple(attribution, P.agent, person),
+            ox.Triple(attribution, P.position, integer(position)),
+        ]
+    out += [ox.Triple(node, P.hidden_after, integer(after)) for after in p.hidden_after]
+    for section in p.sections:
+        prop = _SECTION_PROPERTIES.get(section.key)
+        if prop is not None:
+            out.append(ox.Triple(node, prop, text_literal(section.text)))
+            continue
+        part = _n(terms.minter.section(p.arxiv_id, section.key))
+        out += [
+            ox.Triple(node, P.summary_section, part),
+            ox.Triple(part, TYPE, P.section_class),
+            ox.Triple(part, P.label, ox.Literal(section.label)),
+            ox.Triple(part, P.value, text_literal(section.text)),
+        ]
+    out += [ox.Triple(terms.digest(date), P.has_part, node) for date in merged.dates]
+    out += [ox.Triple(node, P.mentions, terms.concept(c)) for c in sorted({m.concept for m in mentions})]
+    if mismatch is not None:
+        out.append(ox.Triple(node, P.mismatch, ox.Literal(mismatch)))
+    true = ox.Literal("true", datatype=_BOOLEAN)
+    for m in mentions:
+        evidence = _n(terms.minter.mention(p.arxiv_id, m.section, m.start, m.end))
+        out += [
+            ox.Triple(node, P.mention, evidence),
+            ox.Triple(evidence, P.mention_of, terms.concept(m.concept)),
+            ox.Triple(evidence, P.in_section, ox.Literal(m.section)),
+            ox.Triple(evidence, P.start, integer(m.start)),
+            ox.Triple(evidence, P.end, integer(m.end)),
+            ox.Triple(evidence, P.matched, ox.Literal(m.label)),
+            ox.Triple(evidence, P.rule, ox.Literal(m.rule)),
+        ]
+        if mismatch is not None and m.section != "title":
+            out.append(ox.Triple(evidence, P.suspect, true))
+    return out
+
+
+def person_triples(terms: Terms, name: str) -> list[ox.Triple]:
+    person = terms.person(name)
+    return [ox.Triple(person, TYPE, P.person_class), ox.Triple(person, P.name, ox.Literal(name))]
+
+
+def digest_triples(terms: Terms, date: dt.date, sources: list[str]) -> list[ox.Triple]:
+    node = terms.digest(date)
+    year, week, _ = date.isocalendar()
+    return [
+        ox.Triple(node, TYPE, P.digest_class),
+        ox.Triple(node, P.name, ox.Literal(f"Daily Papers ({date.isoformat()})")),
+        ox.Triple(node, P.date_published, ox.Literal(date.isoformat(), datatype=_DATE)),
+        ox.Triple(node, P.iso_week, ox.Literal(f"{year}-W{week:02d}")),
+        *(ox.Triple(node, P.source_file, ox.Literal(source)) for source in sources),
+    ]
+
+
+def concept_triples(terms: Terms, concept: Concept) -> list[ox.Triple]:
+    node = terms.concept(concept.key)
+    out = [ox.Triple(node, TYPE, _n(getattr(KG, concept.kind)))]
+    if not concept.curated:
+        out.append(ox.Triple(node, TYPE, P.discovered))
+    out += [
+        ox.Triple(node, P.in_scheme, terms.scheme()),
+        ox.Triple(node, P.pref_label, ox.Literal(concept.pref_label)),
+        *(ox.Triple(node, P.alt_label, ox.Literal(label)) for label in concept.alt_labels),
+        *(ox.Triple(node, P.alt_label, ox.Literal(label, language="ko")) for label in concept.ko_labels),
+        *(ox.Triple(node, P.broader, terms.concept(b)) for b in concept.broader),
+    ]
+    if concept.definition:
+        out.append(ox.Triple(node, P.definition, ox.Literal(concept.definition, language="en")))
+    return out
+
+
+def scheme_triples(terms: Terms) -> list[ox.Triple]:
+    return [
+        ox.Triple(terms.scheme(), TYPE, P.scheme_class),
+        ox.Triple(terms.scheme(), P.pref_label, ox.Literal("papers-kg concepts", language="en")),
+    ]
+
+
+def collaboration_triples(node: ox.NamedNode, first: ox.NamedNode, second: ox.NamedNode, pair: Pair) -> list[ox.Triple]:
+    newman = ox.Triple(node, P.newman, ox.Literal(f"{pair.newman:.6f}", datatype=_DECIMAL))
+    return [*_pair_triples(node, P.collaboration, P.collaborator, first, second, pair), newman]
+
+
+def cooccurrence_triples(node: ox.NamedNode, first: ox.NamedNode, second: ox.NamedNode, pair: Pair) -> list[ox.Triple]:
+    return _pair_triples(node, P.cooccurrence, P.cooccurring, first, second, pair)
+
+
+def _pair_triples(
+    node: ox.NamedNode, cls: ox.NamedNode, link: ox.NamedNode, first: ox.NamedNode, second: ox.NamedNode, pair: Pair
+) -> list[ox.Triple]:
+    return [
+        ox.Triple(node, TYPE, cls),
+        ox.Triple(node, link, first),
+        ox.Triple(node, link, second),
+        ox.Triple(node, P.joint, integer(pair.papers)),
+    ]
