@@ -18,7 +18,7 @@ import networkx as nx
 from kg import explore
 from kg.analysis import AuthorNotFound
 from kg.load import DEFAULT_MAX_BYTES, InputError
-from kg.namespace import DEFAULT_BASE, KG, check_base
+from kg.namespace import DEFAULT_BASE, KG, SCHEMA, check_base
 from kg.queries import QueryError, Table, format_table, named_query, query_names
 from kg.store import GraphFileError
 from kg.views import VIEWS
@@ -36,6 +36,8 @@ examples:
   kg build                                         the bundled example -> output/graph.ttl, output/graph.html
   kg build ../shared/corpus/daily-papers-ko --out out/
   kg build day1.md day2.md --base http://example.org/kg/ --no-html
+  kg build --update digests/ --out out/              keep the graph in out/store; add only new files
+  kg build --update digests/2025-05-12.md --out out/ the next day: adds that day, rewrites out/graph.ttl
 """
 
 
@@ -89,6 +91,19 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
     build.add_argument("--base", type=_base, default=DEFAULT_BASE, help=f"base of data IRIs (default: {DEFAULT_BASE})")
     build.add_argument("--no-html", action="store_true", help="write graph.ttl only")
+    build.add_argument(
+        "--update",
+        action="store_true",
+        help="keep the graph in a store on disk (OUT/store, or --store) and add only the inputs not in it yet; "
+        "a file added again unchanged is skipped, a changed one replaces its earlier version; "
+        "the result is what a full build of every input so far gives",
+    )
+    build.add_argument("--store", type=Path, metavar="DIR", help="the store folder for --update (default: OUT/store)")
+    build.add_argument("--rebuild", action="store_true", help="with --update: start the store afresh from INPUTs")
+    build.add_argument("--no-export", action="store_true", help="with --update: update the store only, write no files")
+    build.add_argument(
+        "--workers", type=_positive, metavar="N", help="processes that extract mentions (default: one per core)"
+    )
     build.add_argument(
         "--max-nodes",
         type=_count,
@@ -364,7 +379,12 @@ def _eval(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from kg.pipeline import run_build
+    from kg.update import StoreMismatch
 
+    update = args.update or args.store is not None
+    if (args.rebuild or args.no_export) and not update:
+        print("kg build: --rebuild and --no-export need --update", file=sys.stderr)
+        return EXIT_USAGE
     try:
         result = run_build(
             args.inputs,
@@ -373,9 +393,16 @@ def _build(args: argparse.Namespace) -> int:
             html=not args.no_html,
             max_nodes=args.max_nodes,
             max_bytes=args.max_file_size * 1024 * 1024,
+            store=(args.store or args.out / "store") if update else None,
+            rebuild=args.rebuild,
+            export=not args.no_export,
+            workers=args.workers or 0,
         )
-    except InputError as err:
+    except (InputError, StoreMismatch) as err:
         print(f"kg build: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as err:  # the store is locked by another kg process, or unreadable
+        print(f"kg build: cannot open the store: {err}", file=sys.stderr)
         return EXIT_USAGE
     _print_problems(result)
     if not result.papers:
@@ -391,20 +418,27 @@ def _print_problems(result: BuildResult) -> None:
 
 
 def _summary(result: BuildResult) -> str:
-    concepts = {k: result.count(k) for k in ("technique", "model", "dataset", "metric", "task", "discoveredconcept")}
+    concepts = result.concept_counts()
     errors = sum(p.severity == "error" for p in result.problems)
     warnings = len(result.problems) - errors
     lines = [
-        f"Built {result.papers} papers, {result.count('person')} authors, {result.count('digest')} digest days "
+        f"Built {result.papers} papers, {result.count_type(SCHEMA.Person)} authors, "
+        f"{result.count_type(KG.Digest)} digest days "
         f"from {len(result.digests)} files.",
         "Concepts: "
         + ", ".join(f"{n} {k if k != 'discoveredconcept' else 'of unknown kind'}" for k, n in concepts.items()),
         f"Papers with a technique: {result.with_technique} of {result.papers}. Discovered concepts: "
         f"{result.count_type(KG.DiscoveredConcept)}. Summaries that may describe another paper "
         f"(kg:summaryMismatch): {result.count_subjects(KG.summaryMismatch)}.",
-        f"Triples: {len(result.graph)}. Problems: {errors} errors, {warnings} warnings"
+        f"Triples: {result.triples}. Problems: {errors} errors, {warnings} warnings"
         + (" (listed on stderr)." if result.problems else "."),
     ]
+    if result.stored:
+        added = result.added
+        lines.append(
+            f"Store {result.stored}: added {len(added.sources)} files ({len(added.skipped)} unchanged, skipped); "
+            f"wrote {len(added.papers)} papers."
+        )
     lines += [f"Wrote {path}" for path in result.outputs]
     return "\n".join(lines)
 

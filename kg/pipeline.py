@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import shutil
@@ -47,6 +48,7 @@ class BuildResult:
     problems: tuple[Problem, ...]
     outputs: tuple[Path, ...]
     added: Added
+    stored: Path | None = None  # the store folder of an update
 
     @cached_property
     def graph(self) -> Graph:
@@ -70,7 +72,24 @@ class BuildResult:
         return sum(1 for _, d in self.network.nodes(data=True) if d["kind"] == kind)
 
     def count_type(self, cls: URIRef) -> int:
-        return len({q.subject for q in self.store.quads_for_pattern(None, _ox(RDF.type), _ox(cls), None)})
+        return len(self._typed(cls))
+
+    def _typed(self, cls: URIRef) -> set[ox.NamedNode]:
+        return {q.subject for q in self.store.quads_for_pattern(None, _ox(RDF.type), _ox(cls), None)}  # type: ignore[misc]
+
+    def concept_counts(self) -> dict[str, int]:
+        """Concepts per kind; ``discoveredconcept``: discovered concepts of no known kind."""
+        kinds = {
+            "technique": KG.Technique,
+            "model": KG.Model,
+            "dataset": KG.Dataset,
+            "metric": KG.Metric,
+            "task": KG.Task,
+        }
+        counts = {name: self.count_type(cls) for name, cls in kinds.items()}
+        known = set().union(*(self._typed(cls) for cls in kinds.values()))
+        counts["discoveredconcept"] = len(self._typed(KG.DiscoveredConcept) - known)
+        return counts
 
     def count_subjects(self, predicate: URIRef) -> int:
         return len({q.subject for q in self.store.quads_for_pattern(None, _ox(predicate), None, None)})
@@ -131,10 +150,15 @@ def run_build(
     sources = read_sources(inputs, max_bytes)
     if store is not None and rebuild and store.exists():
         shutil.rmtree(store)
+    if store is not None:
+        store.parent.mkdir(parents=True, exist_ok=True)
     db = ox.Store(str(store)) if store is not None else ox.Store()
     added = add_sources(db, sources, vocabulary=vocabulary, base=base, workers=workers)
-    if store is not None:
+    if store is not None:  # the result reads the store read-only, so that the next update may open it
         db.flush()
+        del db
+        gc.collect()
+        db = ox.Store.read_only(str(store))
     skipped = set(added.skipped)
     digests = tuple(s.digest for s in sources if s.key not in skipped)
     problems = tuple(p for d in digests for p in d.problems) + added.problems
@@ -149,7 +173,7 @@ def run_build(
             outputs.append(
                 write_html(OxigraphTriples(db), network, page, title=f"papers-kg: {papers} papers", max_nodes=max_nodes)
             )
-    result = BuildResult(db, base, digests, problems, tuple(outputs), added)
+    result = BuildResult(db, base, digests, problems, tuple(outputs), added, store)
     if network is not None:
         result.__dict__["network"] = network  # already computed: seed the cached property
     return result
