@@ -10,8 +10,8 @@ their union.
 >>> from kg.merge import MergedPaper
 >>> terms = Terms()
 >>> p = Paper("2407.21705", "Tora", ("Long Qin",), 11, (), None, "d.md", 2)
->>> triples = paper_triples(terms, MergedPaper(p, ()), (), None)
->>> sorted(t.predicate.value.rsplit("/", 1)[-1] for t in triples if t.subject == terms.paper("2407.21705"))[:4]
+>>> quads = paper_quads(terms, MergedPaper(p, ()), (), None, terms.paper_graph("2407.21705"))
+>>> sorted(q.predicate.value.rsplit("/", 1)[-1] for q in quads if q.subject == terms.paper("2407.21705"))[:4]
 ['22-rdf-syntax-ns#type', 'author', 'identifier', 'name']
 """
 
@@ -146,61 +146,62 @@ class Terms:
         return _n(f"{self.base}{kind}/{a}/{b}")
 
 
-def paper_triples(
-    terms: Terms, merged: MergedPaper, mentions: tuple[Mention, ...], mismatch: str | None
-) -> list[ox.Triple]:
-    """Everything one paper says: itself, its author order, sections, days, mentions and their evidence."""
+def paper_quads(
+    terms: Terms, merged: MergedPaper, mentions: tuple[Mention, ...], mismatch: str | None, graph: ox.NamedNode
+) -> list[ox.Quad]:
+    """Everything one paper says, in ``graph``: itself, its author order, sections, days, mentions and
+    their evidence."""
     p = merged.paper
     node = terms.paper(p.arxiv_id)
     out = [
-        ox.Triple(node, TYPE, P.article),
-        ox.Triple(node, P.name, ox.Literal(p.title)),
-        ox.Triple(node, P.identifier, ox.Literal(p.arxiv_id)),
-        ox.Triple(node, P.url, _n(p.url)),
+        ox.Quad(node, TYPE, P.article, graph),
+        ox.Quad(node, P.name, ox.Literal(p.title), graph),
+        ox.Quad(node, P.identifier, ox.Literal(p.arxiv_id), graph),
+        ox.Quad(node, P.url, _n(p.url), graph),
     ]
     if p.votes is not None:
-        out.append(ox.Triple(node, P.votes, integer(p.votes)))
+        out.append(ox.Quad(node, P.votes, integer(p.votes), graph))
     paper_iri = node.value
     for position, name in enumerate(p.authors, start=1):
         person = terms.person(name)
         attribution = _n(f"{paper_iri}/author/{position}")
         out += [
-            ox.Triple(node, P.author, person),
-            ox.Triple(node, P.attribution, attribution),
-            ox.Triple(attribution, P.agent, person),
-            ox.Triple(attribution, P.position, integer(position)),
+            ox.Quad(node, P.author, person, graph),
+            ox.Quad(node, P.attribution, attribution, graph),
+            ox.Quad(attribution, P.agent, person, graph),
+            ox.Quad(attribution, P.position, integer(position), graph),
         ]
-    out += [ox.Triple(node, P.hidden_after, integer(after)) for after in p.hidden_after]
+    out += [ox.Quad(node, P.hidden_after, integer(after), graph) for after in p.hidden_after]
     for section in p.sections:
         prop = _SECTION_PROPERTIES.get(section.key)
         if prop is not None:
-            out.append(ox.Triple(node, prop, text_literal(section.text)))
+            out.append(ox.Quad(node, prop, text_literal(section.text), graph))
             continue
         part = _n(terms.minter.section(p.arxiv_id, section.key))
         out += [
-            ox.Triple(node, P.summary_section, part),
-            ox.Triple(part, TYPE, P.section_class),
-            ox.Triple(part, P.label, ox.Literal(section.label)),
-            ox.Triple(part, P.value, text_literal(section.text)),
+            ox.Quad(node, P.summary_section, part, graph),
+            ox.Quad(part, TYPE, P.section_class, graph),
+            ox.Quad(part, P.label, ox.Literal(section.label), graph),
+            ox.Quad(part, P.value, text_literal(section.text), graph),
         ]
-    out += [ox.Triple(terms.digest(date), P.has_part, node) for date in merged.dates]
-    out += [ox.Triple(node, P.mentions, terms.concept(c)) for c in sorted({m.concept for m in mentions})]
+    out += [ox.Quad(terms.digest(date), P.has_part, node, graph) for date in merged.dates]
+    out += [ox.Quad(node, P.mentions, terms.concept(c), graph) for c in sorted({m.concept for m in mentions})]
     if mismatch is not None:
-        out.append(ox.Triple(node, P.mismatch, ox.Literal(mismatch)))
+        out.append(ox.Quad(node, P.mismatch, ox.Literal(mismatch), graph))
     true = ox.Literal("true", datatype=_BOOLEAN)
     for m in mentions:
         evidence = _n(terms.minter.mention(p.arxiv_id, m.section, m.start, m.end))
         out += [
-            ox.Triple(node, P.mention, evidence),
-            ox.Triple(evidence, P.mention_of, terms.concept(m.concept)),
-            ox.Triple(evidence, P.in_section, ox.Literal(m.section)),
-            ox.Triple(evidence, P.start, integer(m.start)),
-            ox.Triple(evidence, P.end, integer(m.end)),
-            ox.Triple(evidence, P.matched, ox.Literal(m.label)),
-            ox.Triple(evidence, P.rule, ox.Literal(m.rule)),
+            ox.Quad(node, P.mention, evidence, graph),
+            ox.Quad(evidence, P.mention_of, terms.concept(m.concept), graph),
+            ox.Quad(evidence, P.in_section, ox.Literal(m.section), graph),
+            ox.Quad(evidence, P.start, integer(m.start), graph),
+            ox.Quad(evidence, P.end, integer(m.end), graph),
+            ox.Quad(evidence, P.matched, ox.Literal(m.label), graph),
+            ox.Quad(evidence, P.rule, ox.Literal(m.rule), graph),
         ]
         if mismatch is not None and m.section != "title":
-            out.append(ox.Triple(evidence, P.suspect, true))
+            out.append(ox.Quad(evidence, P.suspect, true, graph))
     return out
 
 

@@ -59,6 +59,14 @@ class TurtleTerms:
         self.prefixes = sorted(((ns, p) for p, ns in prefixes.items()), key=lambda t: -len(t[0]))
         self._iris: dict[str, str] = {}
 
+    def predicate(self, iri: str) -> str:
+        """A predicate as written: ``a`` for ``rdf:type``, else its prefixed name or IRI."""
+        return "a" if iri == _RDF_TYPE else self.iri(iri)
+
+    def predicate_key(self, iri: str) -> tuple[bool, str]:
+        """``rdf:type`` first, then the predicates as written."""
+        return (iri != _RDF_TYPE, self.predicate(iri))
+
     def iri(self, text: str) -> str:
         known = self._iris.get(text)
         if known is not None:
@@ -121,13 +129,15 @@ def subject_key(node: ox.NamedNode | ox.BlankNode) -> tuple[object, ...]:
 
 def format_block(terms: TurtleTerms, subject: ox.NamedNode | ox.BlankNode, pairs: Iterable[tuple[Any, Any]]) -> str:
     """One subject with its predicates (``rdf:type`` first, then sorted) and sorted objects."""
-    predicates: dict[str, list[Any]] = defaultdict(list)
+    predicates: dict[str, list[Any]] = {}
     for p, o in pairs:
-        predicates[p.value].append(o)
+        predicates.setdefault(p.value, []).append(o)
     lines = []
-    for p in sorted(predicates, key=lambda p: (p != _RDF_TYPE, terms.term(ox.NamedNode(p)))):
-        objs = sorted({str(o): o for o in predicates[p]}.values(), key=_object_key)
-        lines.append(f"{terms.term(ox.NamedNode(p))} " + ",\n        ".join(terms.term(o) for o in objs))
+    for p in sorted(predicates, key=terms.predicate_key):
+        objs = predicates[p]
+        if len(objs) > 1:
+            objs = sorted({str(o): o for o in objs}.values(), key=_object_key)
+        lines.append(terms.predicate(p) + " " + ",\n        ".join(map(terms.term, objs)))
     return f"{terms.term(subject)} " + " ;\n    ".join(lines) + " .\n"
 
 

@@ -204,12 +204,14 @@ def add_sources(
     terms = Terms(base)
     db = _Store(store, terms)
     new, skipped = _new_sources(db, sources)
+    fresh = not db.has(None, TYPE, P.article)  # a full build: nothing stored to read back or recount
     affected: set[str] = set()
     for source in new:
-        affected |= _replace_source(db, source)
+        affected |= _drop_source(db, source)
+        affected |= {p.arxiv_id for p in source.digest.papers}
     before = _Before(set(), set(), set(), set(), set())
-    listings: dict[str, list[Paper]] = {}
-    for arxiv_id in sorted(affected):
+    listings: dict[str, list[Paper]] = defaultdict(list)
+    for arxiv_id in sorted(affected) if not fresh else ():
         node = terms.paper(arxiv_id)
         before.authors.update(db.objects(node, P.author))
         before.concepts.update(db.objects(node, P.mentions))
@@ -217,11 +219,14 @@ def add_sources(
         before.discovered.update(from_json(Concept, lit.value).key for lit in db.objects(node, _DISCOVERED))
         before.bases.update(db.subjects(_BASE_OF, node, terms.state))
         listings[arxiv_id] = [from_json(Paper, lit.value) for lit in db.objects(node, _LISTING)]
+    for source in new:
+        _record_source(db, source)
+        for paper in source.digest.papers:
+            listings[paper.arxiv_id].append(paper)
     merged, problems = merge_papers([Digest("", None, tuple(p for ps in listings.values() for p in ps))])
     extractor = Extractor(vocab)
-    found = dict(
-        zip(sorted(merged), extract_papers([merged[i].paper for i in sorted(merged)], extractor, workers), strict=True)
-    )
+    ids = sorted(merged)
+    found = dict(zip(ids, extract_papers([merged[i].paper for i in ids], extractor, workers), strict=True))
     after_authors: set[ox.NamedNode] = set()
     after_discovered: set[str] = set()
     for arxiv_id in sorted(affected):
@@ -230,15 +235,22 @@ def add_sources(
         after_authors.update(terms.person(a) for a in m.paper.authors)
         after_discovered.update(c.key for c in found[arxiv_id][0].discovered)
     _update_people(db, before.authors, merged)
-    changed_kinds = _update_discovered(db, vocab, before.discovered | after_discovered)
+    known = {terms.paper(i): e.discovered for i, (e, _) in found.items()}
+    changed_kinds = _update_discovered(db, vocab, before.discovered | after_discovered, known)
     concepts = before.concepts | {terms.concept(m.concept) for e, _ in found.values() for m in e.mentions}
     bases = before.bases | {terms.concept(b) for e, _ in found.values() for c in e.discovered for b in c.broader}
     _update_curated(db, vocab, concepts | bases)
     dates = before.dates | {terms.digest(d) for m in merged.values() for d in m.dates}
     dates |= {terms.digest(p.date) for s in new for p in s.digest.papers if p.date is not None}
     _update_digests(db, dates)
-    _update_collaborations(db, before.authors | after_authors)
-    _update_cooccurrences(db, concepts | changed_kinds)
+    if fresh:  # every paper is in memory: count the pairs from there
+        author_groups = [[terms.person(a).value for a in merged[i].paper.authors] for i in ids]
+        _update_collaborations(db, before.authors | after_authors, author_groups)
+        concept_groups = [[terms.concept(m.concept).value for m in found[i][0].mentions] for i in ids]
+        _update_cooccurrences(db, concepts | changed_kinds, concept_groups)
+    else:
+        _update_collaborations(db, before.authors | after_authors)
+        _update_cooccurrences(db, concepts | changed_kinds)
     return Added(tuple(sorted(affected)), tuple(s.key for s in new), tuple(skipped), tuple(problems))
 
 
@@ -263,26 +275,33 @@ def source_node(key: str) -> ox.NamedNode:
     return _st("source:" + quote(key, safe=""))
 
 
-def _replace_source(db: _Store, source: Source) -> set[str]:
-    """Drop an earlier version of ``source`` (its listings), record the new one; the ids touched."""
+def _drop_source(db: _Store, source: Source) -> set[str]:
+    """Forget an earlier version of ``source`` (its listings and record); the arXiv ids it listed."""
     node = source_node(source.key)
     affected: set[str] = set()
     for paper in db.objects(node, _LISTS, db.terms.state):
         for listing in db.objects(paper, _LISTING, db.terms.state):
-            if from_json(Paper, listing.value).source == source.key:
+            if from_json(Paper, listing.value).source == source.digest.source:
                 db.store.remove(ox.Quad(paper, _LISTING, listing, db.terms.state))
-        affected.add(unquote(paper.value.rsplit("/paper/", 1)[-1]))
+        affected.add(_id_of(paper))
     db.remove_subject(node, db.terms.state)
-    db.state(node, _HASH, ox.Literal(source.sha256))
-    db.state(node, _NAME, ox.Literal(source.name))
+    return affected
+
+
+def _record_source(db: _Store, source: Source) -> None:
+    """Remember ``source``: its content hash, file name, digest days and listings (for later merges)."""
+    node = source_node(source.key)
+    quads = [
+        ox.Quad(node, _HASH, ox.Literal(source.sha256), db.terms.state),
+        ox.Quad(node, _NAME, ox.Literal(source.name), db.terms.state),
+    ]
     for paper in source.digest.papers:
         paper_node = db.terms.paper(paper.arxiv_id)
-        db.state(node, _LISTS, paper_node)
-        db.state(paper_node, _LISTING, ox.Literal(to_json(paper)))
+        quads.append(ox.Quad(node, _LISTS, paper_node, db.terms.state))
+        quads.append(ox.Quad(paper_node, _LISTING, ox.Literal(to_json(paper)), db.terms.state))
         if paper.date is not None:
-            db.state(node, _DATE, ox.Literal(paper.date.isoformat()))
-        affected.add(paper.arxiv_id)
-    return affected
+            quads.append(ox.Quad(node, _DATE, ox.Literal(paper.date.isoformat()), db.terms.state))
+    db.store.extend(quads)
 
 
 def extract_papers(
@@ -331,7 +350,7 @@ def _write_paper(
     if merged is None or found is None:
         return
     extraction, mismatch = found
-    db.put(emit.paper_triples(terms, merged, extraction.mentions, mismatch), graph)
+    db.store.extend(emit.paper_quads(terms, merged, extraction.mentions, mismatch, graph))
     for concept in extraction.discovered:
         db.state(node, _DISCOVERED, ox.Literal(to_json(concept)))
         db.state(terms.concept(concept.key), _DISCOVERED_IN, node)
@@ -351,8 +370,11 @@ def _id_of(paper: ox.NamedNode) -> str:
     return unquote(paper.value.rsplit("/paper/", 1)[-1])
 
 
-def _update_discovered(db: _Store, vocab: Vocabulary, keys: set[str]) -> set[ox.NamedNode]:
-    """Rewrite discovered concepts from every paper that found them; the concepts whose kind changed."""
+def _update_discovered(
+    db: _Store, vocab: Vocabulary, keys: set[str], known: dict[ox.NamedNode, tuple[Concept, ...]]
+) -> set[ox.NamedNode]:
+    """Rewrite discovered concepts from every paper that found them (``known``: papers just
+    extracted, the others read from the store); the concepts whose kind changed."""
     terms = db.terms
     changed: set[ox.NamedNode] = set()
     for key in sorted(keys):
@@ -360,8 +382,10 @@ def _update_discovered(db: _Store, vocab: Vocabulary, keys: set[str]) -> set[ox.
         kinds_before = set(db.objects(node, TYPE, terms.concepts))
         concept: Concept | None = None
         for paper in sorted(db.objects(node, _DISCOVERED_IN, terms.state), key=lambda p: _id_of(p)):
-            for literal in db.objects(paper, _DISCOVERED, terms.state):
-                found = from_json(Concept, literal.value)
+            in_paper = known.get(paper)
+            if in_paper is None:
+                in_paper = tuple(from_json(Concept, lit.value) for lit in db.objects(paper, _DISCOVERED, terms.state))
+            for found in in_paper:
                 if found.key == key:
                     concept = _merge_concepts(concept, found)
         if key in vocab.concepts:
@@ -440,11 +464,13 @@ def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def _update_collaborations(db: _Store, people: set[ox.NamedNode]) -> None:
-    """Recount every pair of two people in ``people`` (those whose papers changed)."""
+def _update_collaborations(db: _Store, people: set[ox.NamedNode], groups: Iterable[list[str]] | None = None) -> None:
+    """Recount every pair of two people in ``people`` (those whose papers changed); ``groups``: the
+    author IRIs of every paper that has one of them, when the caller has them at hand."""
     terms = db.terms
-    papers = {p for person in people for p in db.subjects(P.author, person)}
-    groups = ([o.value for o in db.objects(p, P.author)] for p in sorted(papers, key=lambda n: n.value))
+    if groups is None:
+        papers = {p for person in people for p in db.subjects(P.author, person)}
+        groups = ([o.value for o in db.objects(p, P.author)] for p in sorted(papers, key=lambda n: n.value))
     members = {p.value for p in people}
     pairs = count_pairs(groups, within=members)
     _drop_pairs(db, people, P.collaborator, terms.collaborations)
@@ -457,15 +483,15 @@ def _update_collaborations(db: _Store, people: set[ox.NamedNode]) -> None:
     db.put(triples, terms.collaborations)
 
 
-def _update_cooccurrences(db: _Store, concepts: set[ox.NamedNode]) -> None:
-    """Recount every pair of two techniques in ``concepts`` (those whose papers or kind changed)."""
+def _update_cooccurrences(db: _Store, concepts: set[ox.NamedNode], groups: Iterable[list[str]] | None = None) -> None:
+    """Recount every pair of two techniques in ``concepts`` (those whose papers or kind changed);
+    ``groups``: the mentioned concepts of every paper that mentions one of them, when at hand."""
     terms = db.terms
     techniques = {s.value for s in db.subjects(TYPE, P.technique, terms.concepts)}
-    papers = {p for c in concepts for p in db.subjects(P.mentions, c)}
-    groups = (
-        [o.value for o in db.objects(p, P.mentions) if o.value in techniques]
-        for p in sorted(papers, key=lambda n: n.value)
-    )
+    if groups is None:
+        papers = {p for c in concepts for p in db.subjects(P.mentions, c)}
+        groups = ([o.value for o in db.objects(p, P.mentions)] for p in sorted(papers, key=lambda n: n.value))
+    groups = ([c for c in group if c in techniques] for group in groups)
     pairs = count_pairs(groups, within={c.value for c in concepts})
     _drop_pairs(db, concepts, P.cooccurring, terms.cooccurrences)
     prefix = f"{terms.base}concept/"
