@@ -23,11 +23,11 @@ from an rdflib ``Graph`` as from Oxigraph (``kg.store.OxigraphTriples``).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import SKOS
-from rdflib.term import Node
 
 from kg.model import PERFORMANCE_HIGHLIGHTS, PLAIN_SUMMARY, TECHNICAL_DETAILS, WHATS_NEW
 from kg.namespace import KG, SCHEMA
@@ -75,14 +75,23 @@ class PageFacts:
     mismatch: dict[str, str] = field(default_factory=dict)
 
 
-def _pairs(source: TripleSource, predicate: URIRef) -> list[tuple[str, Node]]:
-    """(subject, object) in a fixed order, whatever order the store gives them in."""
-    return sorted(((str(s), o) for s, o in source.subject_objects(predicate)), key=lambda pair: (pair[0], str(pair[1])))
+def _values(source: TripleSource, predicate: URIRef) -> Iterator[tuple[str, str]]:
+    """(subject, object) of ``predicate`` as text; an Oxigraph source skips making rdflib terms."""
+    fast = getattr(source, "subject_object_values", None)
+    if fast is not None:
+        yield from fast(predicate)
+        return
+    for s, o in source.subject_objects(predicate):
+        yield str(s), str(o)
 
 
-def _lookup(source: TripleSource, predicate: URIRef) -> dict[str, Node]:
+def _pairs(source: TripleSource, predicate: URIRef) -> list[tuple[str, str]]:
+    return sorted(_values(source, predicate))
+
+
+def _lookup(source: TripleSource, predicate: URIRef) -> dict[str, str]:
     """Subject -> object, for a property with one value per subject (no order needed)."""
-    return {str(s): o for s, o in source.subject_objects(predicate)}
+    return dict(_values(source, predicate))
 
 
 def read_facts(source: TripleSource) -> PageFacts:
@@ -99,13 +108,11 @@ def read_facts(source: TripleSource) -> PageFacts:
         sections[paper].append(Section(key, str(labels.get(str(part), key)), str(values.get(str(part), ""))))
     evidence: dict[str, list[Evidence]] = defaultdict(list)
     owner = {str(m): paper for paper, m in _pairs(source, KG.mention)}
-    fields: dict[URIRef, dict[str, Node]] = {
+    fields: dict[URIRef, dict[str, str]] = {
         p: _lookup(source, p)
         for p in (KG.mentionOf, KG.inSection, KG.startOffset, KG.endOffset, KG.matchedText, KG.extractionRule)
     }
-    suspect = {
-        m for m, v in _lookup(source, KG.fromSuspectSummary).items() if isinstance(v, Literal) and v.toPython() is True
-    }
+    suspect = {m for m, v in _lookup(source, KG.fromSuspectSummary).items() if v in ("true", "1")}
     for m, paper in owner.items():
         try:
             evidence[paper].append(

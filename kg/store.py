@@ -66,6 +66,11 @@ class OxigraphTriples:
         for quad in self.store.quads_for_pattern(None, _named(predicate), None):
             yield from_ox(quad.subject), from_ox(quad.object)
 
+    def subject_object_values(self, predicate: Node) -> Iterator[tuple[str, str]]:
+        """``subject_objects`` as plain text (IRIs and lexical forms), without making rdflib terms."""
+        for quad in self.store.quads_for_pattern(None, _named(predicate), None):
+            yield quad.subject.value, quad.object.value  # type: ignore[union-attr]
+
     def value(self, subject: Node, predicate: Node) -> Node | None:
         for quad in self.store.quads_for_pattern(_subject(subject), _named(predicate), None):
             return from_ox(quad.object)
