@@ -1,18 +1,26 @@
 """Finding and reading digest files (the input edge: all file reading happens here).
 
-Folders are searched recursively for ``*.md``; files named directly are read whatever their
-name. Nothing is skipped silently: an empty, binary, oversized or non-UTF-8 file, or one with no
-papers, is reported as a ``Problem`` naming the file.
+Folders are searched recursively for ``*.md`` (Markdown digests) and ``*.json`` (Hugging Face
+daily_papers API dumps); files named directly are read whatever their name, as JSON when it ends
+in ``.json`` and as Markdown otherwise. Nothing is skipped silently: an empty, binary, oversized
+or non-UTF-8 file, or one with no papers, is reported as a ``Problem`` naming the file.
+
+A file found in a folder that is plainly not a digest (a README or notes: Markdown with no
+``## Daily Papers (YYYY-MM-DD)`` header and no ``###`` heading holding an arXiv link, or JSON
+that is not an array of items) is skipped with one warning naming it. A file named directly is
+always parsed, and each of its stray lines reported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from kg.hfjson import looks_like_hf_json, parse_hf_json
 from kg.model import Digest, Problem
-from kg.parse import parse_digest
+from kg.parse import looks_like_digest, parse_digest
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -21,24 +29,43 @@ class InputError(Exception):
     """An input path that does not exist or cannot be read at all (a usage error)."""
 
 
-def find_digest_files(paths: Iterable[Path]) -> list[Path]:
-    """Files to read, in a stable order: each named file, and every ``*.md`` below each folder."""
-    found: list[Path] = []
+SUFFIXES = (".md", ".json")
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file to read; ``searched`` when it was found in a folder rather than named."""
+
+    path: Path
+    searched: bool
+
+
+def find_inputs(paths: Iterable[Path]) -> list[InputFile]:
+    """Files to read, in a stable order: each named file, and every ``*.md`` and ``*.json`` below
+    each folder (each file once, named beating searched)."""
+    found: list[InputFile] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
+            below = (p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+            found.extend(InputFile(p, True) for p in sorted(below))
         elif path.is_file():
-            found.append(path)
+            found.append(InputFile(path, False))
         else:
             raise InputError(f"{path}: no such file or folder")
+    named = {f.path.resolve() for f in found if not f.searched}
     seen: set[Path] = set()
     unique = []
-    for p in found:
-        key = p.resolve()
-        if key not in seen:
+    for f in found:
+        key = f.path.resolve()
+        if key not in seen and (not f.searched or key not in named):
             seen.add(key)
-            unique.append(p)
+            unique.append(f)
     return unique
+
+
+def find_digest_files(paths: Iterable[Path]) -> list[Path]:
+    """The paths of ``find_inputs``."""
+    return [f.path for f in find_inputs(paths)]
 
 
 def decode_digest(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | None, list[Problem]]:
@@ -74,20 +101,49 @@ def _too_large(name: str, size: int, max_bytes: int) -> Problem:
     return Problem(name, 1, f"file is {size:,} bytes, over the limit of {max_bytes:,} (--max-file-size); not read")
 
 
-def digest_from_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Digest:
-    """Decode and parse one file's bytes; every problem, including unreadable bytes, is in the result."""
+def digest_from_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES, *, searched: bool = False) -> Digest:
+    """Decode and parse one file's bytes (JSON when ``name`` ends in ``.json``); every problem,
+    including unreadable bytes, is in the result.
+
+    >>> d = digest_from_bytes(b"# Notes", "x/README.md", searched=True)
+    >>> d.papers, [(p.severity, p.message[:14]) for p in d.problems]
+    ((), [('warning', 'not a digest (')])
+    """
     text, problems = decode_digest(data, name, max_bytes)
     if text is None:
         return Digest(name, None, (), tuple(problems))
-    digest = parse_digest(text, source=name)
+    is_json = name.lower().endswith(".json")
+    if searched and not (looks_like_hf_json(text) if is_json else looks_like_digest(text)):
+        return Digest(name, None, (), (*problems, _not_a_digest(name, is_json)))
+    digest = parse_hf_json(text, source=name) if is_json else parse_digest(text, source=name)
     problems.extend(digest.problems)
     if not digest.papers and not any(p.severity == "error" for p in digest.problems):
-        problems.append(Problem(name, 1, "no papers found: expected '### [Title](https://arxiv.org/abs/ID)' headings"))
+        if is_json:
+            problems.append(Problem(name, 1, "no papers found: the daily_papers array has no items", "warning"))
+        else:
+            problems.append(
+                Problem(name, 1, "no papers found: expected '### [Title](https://arxiv.org/abs/ID)' headings")
+            )
     return Digest(digest.source, digest.date, digest.papers, tuple(problems))
 
 
-def read_digest(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None) -> Digest:
-    """Read and parse one file; a file over ``max_bytes`` is refused before it is read."""
+def _not_a_digest(name: str, is_json: bool) -> Problem:
+    what = (
+        "not a daily_papers JSON dump (expected an array of items)"
+        if is_json
+        else "not a digest (no '## Daily Papers (YYYY-MM-DD)' header and no '### [Title](https://arxiv.org/abs/ID)' "
+        "heading)"
+    )
+    return Problem(name, 1, f"{what}; skipped (found in a folder; name the file to read it anyway)", "warning")
+
+
+def read_digest(
+    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None, *, searched: bool = False
+) -> Digest:
+    """Read and parse one file; a file over ``max_bytes`` is refused before it is read.
+
+    ``searched``: the file was found in a folder, so one that is plainly not a digest is skipped
+    with a single warning instead of being parsed line by line."""
     name = name or str(path)
     try:
         size = path.stat().st_size
@@ -96,7 +152,7 @@ def read_digest(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None
         data = path.read_bytes()
     except OSError as err:
         return Digest(name, None, (), (Problem(name, 1, f"cannot read: {err.strerror or err}"),))
-    return digest_from_bytes(data, name, max_bytes)
+    return digest_from_bytes(data, name, max_bytes, searched=searched)
 
 
 def load_digests(paths: Sequence[Path | str], max_bytes: int = DEFAULT_MAX_BYTES) -> list[Digest]:
@@ -104,7 +160,7 @@ def load_digests(paths: Sequence[Path | str], max_bytes: int = DEFAULT_MAX_BYTES
 
     Raises ``InputError`` when a path does not exist.
     """
-    return [read_digest(p, max_bytes) for p in find_digest_files(Path(p) for p in paths)]
+    return [read_digest(f.path, max_bytes, searched=f.searched) for f in find_inputs(Path(p) for p in paths)]
 
 
 def example_digests() -> list[Digest]:

@@ -21,6 +21,9 @@ WHATS_NEW = "whats-new"
 TECHNICAL_DETAILS = "technical-details"
 PERFORMANCE_HIGHLIGHTS = "performance-highlights"
 PLAIN_SUMMARY = "summary"
+# Section key of mentions found in a paper's API keywords, and the separator their offsets assume.
+KEYWORDS = "keywords"
+KEYWORD_SEPARATOR = "; "
 
 
 @dataclass(frozen=True, order=True)
@@ -50,12 +53,34 @@ class Section:
     line: int
 
 
+# Where a listing comes from: a Markdown digest, or a Hugging Face daily_papers API item.
+DIGEST = "digest"
+HF_API = "hf-api"
+
+
+@dataclass(frozen=True)
+class VoteObservation:
+    """One vote count as one source showed it on one digest day (``date`` is ``None`` when the file
+    had no date).
+
+    >>> VoteObservation(dt.date(2025, 3, 11), 58, "2025-03-11.json").date.isoformat()
+    '2025-03-11'
+    """
+
+    date: dt.date | None
+    votes: int
+    source: str
+
+
 @dataclass(frozen=True)
 class Paper:
-    """One paper as one digest lists it.
+    """One paper as one digest (or one API item) lists it.
 
     ``authors`` holds the visible names in order; ``hidden_after`` the positions (1-based, counted
-    in visible names) after which the digest wrote ``+`` for hidden authors.
+    in visible names) after which the digest wrote ``+`` for hidden authors (an API author without
+    a name is recorded the same way). The fields after ``hidden_after`` come from the Hugging Face
+    API only: the English abstract, ``ai_keywords`` (cleaned, in API order), the arXiv publication
+    day, and the code and project links. ``origin`` is ``DIGEST`` or ``HF_API``.
     """
 
     arxiv_id: str
@@ -67,6 +92,12 @@ class Paper:
     source: str
     line: int
     hidden_after: tuple[int, ...] = ()
+    abstract_en: str = ""
+    keywords: tuple[str, ...] = ()
+    published: dt.date | None = None
+    code_url: str = ""
+    project_url: str = ""
+    origin: str = DIGEST
 
     @property
     def url(self) -> str:
@@ -75,6 +106,16 @@ class Paper:
     @property
     def authors_truncated(self) -> bool:
         return bool(self.hidden_after)
+
+    @property
+    def keywords_text(self) -> str:
+        """The keywords joined with ``"; "``: the text that ``keywords`` mention offsets index."""
+        return KEYWORD_SEPARATOR.join(self.keywords)
+
+    @property
+    def vote_observation(self) -> VoteObservation | None:
+        """This listing's vote with its digest day and file, or ``None`` when it showed no vote."""
+        return None if self.votes is None else VoteObservation(self.date, self.votes, self.source)
 
 
 @dataclass(frozen=True)

@@ -288,13 +288,7 @@ class _Reader:
         if self.saw_header:
             return self.date
         self.saw_header = True
-        m = _DATE_IN_NAME.search(self.source.rsplit("/", 1)[-1])
-        date: dt.date | None = None
-        if m:
-            try:
-                date = dt.date.fromisoformat(m.group(1))
-            except ValueError:
-                date = None
+        date = date_in_file_name(self.source)
         if date is None:
             self.report(
                 1, "expected a '## Daily Papers (YYYY-MM-DD)' header; papers are built without a digest date", "warning"
@@ -360,6 +354,39 @@ def _loose_title(text: str) -> str:
 def _show(text: str, limit: int = 60) -> str:
     text = text.strip()
     return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def date_in_file_name(source: str) -> dt.date | None:
+    """The ``YYYY-MM-DD`` date in a file's base name, or ``None``.
+
+    >>> date_in_file_name("corpus/hf-daily-json/2025-04-23.json"), date_in_file_name("2025-13-01.md")
+    (datetime.date(2025, 4, 23), None)
+    """
+    m = _DATE_IN_NAME.search(source.replace("\\", "/").rsplit("/", 1)[-1])
+    try:
+        return dt.date.fromisoformat(m.group(1)) if m else None
+    except ValueError:
+        return None
+
+
+def looks_like_digest(text: str) -> bool:
+    """Whether a Markdown text is a digest at all: it has a ``## Daily Papers (YYYY-MM-DD)``
+    header with a real date, or a ``###`` heading that holds an arXiv link.
+
+    A README, or notes that show the format with placeholders, is not one.
+
+    >>> looks_like_digest("### [T](https://arxiv.org/abs/2407.21705)")
+    True
+    >>> looks_like_digest("# Notes\\n## Daily Papers (YYYY-MM-DD)\\n### [Title](https://arxiv.org/abs/ID)")
+    False
+    """
+    for line in text.splitlines():
+        line = line.strip()
+        if (m := _HEADER.match(line)) and _DATE_IN_NAME.fullmatch(m.group("date").strip()):
+            return True
+        if _PAPER.match(line) and ARXIV_URL.search(line):
+            return True
+    return False
 
 
 def parse_digest(text: str, source: str = "<digest>") -> Digest:
