@@ -13,6 +13,12 @@ A defined abbreviation absent from the vocabulary becomes a ``DiscoveredConcept`
 the paper beats the vocabulary for the same abbreviation (``local``) so that an acronym with
 another meaning is not merged on a guess.
 
+A paper's API keywords (``Paper.keywords``, Hugging Face ``ai_keywords``) name one concept each,
+rule ``ai-keyword``, section ``keywords``, offsets into the keywords joined with ``"; "``: a
+curated label in any case or plural, ``Long Form (ABBR)`` or ``ABBR (Long Form)`` resolved like a
+definition, an abbreviation another keyword defines, a variant (``ZipLoRA``), or else a
+discovered concept keyed by its long form and typed by its head noun.
+
 >>> from kg.vocabulary import bundled_vocabulary
 >>> ex = Extractor(bundled_vocabulary())
 >>> found = ex.extract_text("Tora는 Diffusion Transformer(DiT)를 확장하고 LoRA와 결합합니다.", "whats-new")
@@ -23,14 +29,14 @@ another meaning is not merged on a guess.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from kg.alternation import label_atoms, trie_pattern
 from kg.korean import korean_phrases
 from kg.longforms import STOP_ABBRS, best_long_form, is_abbreviation
-from kg.model import Concept, Extraction, Mention, Paper
+from kg.model import KEYWORD_SEPARATOR, KEYWORDS, Concept, Extraction, Mention, Paper
 from kg.normalize import HANGUL
 from kg.terms import (
     _KOREAN_TAIL,
@@ -156,8 +162,68 @@ class Extractor:
         return self.exact.get(_canon(label, False)) or self.folded.get(_canon(label, True))
 
     def extract(self, paper: Paper) -> Extraction:
-        """Mentions in the title and every summary section of ``paper``."""
-        return self.extract_sections([("title", paper.title), *section_texts(paper)])
+        """Mentions in the title and every summary section of ``paper``, and in its API keywords."""
+        found = self.extract_sections([("title", paper.title), *section_texts(paper)])
+        if not paper.keywords:
+            return found
+        keywords = self.extract_keywords(paper.keywords)
+        discovered = {c.key: c for c in (*keywords.discovered, *found.discovered)}
+        mentions = sorted((*found.mentions, *keywords.mentions), key=_mention_order)
+        return Extraction(tuple(mentions), tuple(c for _, c in sorted(discovered.items())))
+
+    def extract_keywords(self, keywords: Sequence[str]) -> Extraction:
+        """One mention per keyword that names a concept (see the module doc).
+
+        >>> from kg.vocabulary import bundled_vocabulary
+        >>> ex = Extractor(bundled_vocabulary())
+        >>> found = ex.extract_keywords(["large language models (LLMs)", "Residual streams", "SOTA"])
+        >>> [(m.concept, m.start, m.end) for m in found.mentions], [c.key for c in found.discovered]
+        ([('large-language-model', 0, 28), ('residual-stream', 30, 46)], ['residual-stream'])
+        """
+        text = KEYWORD_SEPARATOR.join(keywords)
+        spans: list[tuple[str, int]] = []
+        for keyword in keywords:
+            start = spans[-1][1] + len(spans[-1][0]) + len(KEYWORD_SEPARATOR) if spans else 0
+            spans.append((keyword, start))
+        chosen: dict[int, tuple[str, Concept | None]] = {}
+        local: dict[str, str] = {}
+        for keyword, start in spans:  # definitions first: they resolve bare abbreviations elsewhere
+            pair = _keyword_definition(keyword)
+            if pair is not None:
+                f, concept = self._resolve(pair[0], pair[1], start, start + len(keyword), text)
+                chosen[start] = (f.concept, concept)
+                local.setdefault(pair[1], f.concept)
+        for keyword, start in spans:
+            if start not in chosen and (found := self._keyword_concept(keyword, local)) is not None:
+                chosen[start] = found
+        named = {key for key, _ in chosen.values()}
+        for keyword, start in spans:  # an ambiguous acronym: the one sense the keywords also name
+            senses = [k for k in self.ambiguous.get(keyword, ()) if k in named]
+            if start not in chosen and len(senses) == 1:
+                chosen[start] = (senses[0], None)
+        mentions = tuple(
+            Mention(chosen[start][0], keyword, KEYWORDS, start, start + len(keyword), "ai-keyword")
+            for keyword, start in spans
+            if start in chosen
+        )
+        discovered = {c.key: c for _, c in chosen.values() if c is not None}
+        return Extraction(mentions, tuple(c for _, c in sorted(discovered.items())))
+
+    def _keyword_concept(self, keyword: str, local: dict[str, str]) -> tuple[str, Concept | None] | None:
+        """The concept a keyword that defines nothing names; ``None`` for stop words and ambiguous acronyms."""
+        if keyword in STOP_ABBRS or keyword in self.ambiguous or not any(c.isalnum() for c in keyword):
+            return None
+        key = local.get(keyword) or local.get(keyword.removesuffix("s")) or self.lookup(keyword)
+        if key is not None:
+            return key, None
+        for f, concept in self._variants(keyword):
+            if (f.start, f.end) == (0, len(keyword)):
+                return concept.key, concept
+        phrase = _without_abbreviation(keyword)
+        if phrase != keyword and (key := self.lookup(phrase)) is not None:
+            return key, None
+        concept = Concept(concept_key(phrase), classify_term(phrase), phrase, curated=False)
+        return concept.key, concept
 
     def is_known(self, label: str) -> bool:
         """A label the vocabulary knows, or an abbreviation that names nothing in particular."""
@@ -418,6 +484,43 @@ _LATIN_IN = re.compile(r"[A-Za-z]{2,}")
 _NAME = re.compile(r"(?<![A-Za-z0-9\-])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9\-])")
 
 
+_KEYWORD_PAIR = re.compile(r"(?P<outside>[^()]+?)\s*\((?P<inside>[^()]+)\)")
+
+
+def _keyword_definition(keyword: str) -> tuple[str, str] | None:
+    """``(long form, abbreviation)`` of a keyword ``Long Form (ABBR)`` or ``ABBR (Long Form)``.
+
+    >>> _keyword_definition("LLMs (Large Language Models)"), _keyword_definition("function evaluations (NFEs)")
+    (('Large Language Models', 'LLMs'), None)
+    """
+    m = _KEYWORD_PAIR.fullmatch(keyword)
+    if m is None:
+        return None
+    outside, inside = m.group("outside").strip(), m.group("inside").strip()
+    abbr, words = (inside, outside) if is_abbreviation(inside) else (outside, inside)
+    if not is_abbreviation(abbr) or is_abbreviation(words):
+        return None
+    long_form = best_long_form(abbr, words)
+    return (long_form, abbr) if long_form is not None else None
+
+
+_INNER = re.compile(r"\s*\(\s*([^()]*?)\s*\)")
+
+
+def _without_abbreviation(keyword: str) -> str:
+    """A keyword without parenthesised abbreviations that define nothing in it.
+
+    >>> _without_abbreviation("Chain-of-Thought (CoT) reasoning"), _without_abbreviation("f (x)")
+    ('Chain-of-Thought reasoning', 'f (x)')
+    """
+    bare = _INNER.sub(lambda m: "" if is_abbreviation(m.group(1)) else m.group(0), keyword).strip()
+    return bare if any(c.isalnum() for c in bare) else keyword
+
+
+def _mention_order(m: Mention) -> tuple[bool, str, int, str]:
+    return (m.section != "title", m.section, m.start, m.concept)
+
+
 def _dedupe(found: Iterable[tuple[str, _Found]]) -> tuple[Mention, ...]:
     """One mention per span: definitions win over plain matches inside them; sorted by position."""
     ordered = sorted(found, key=lambda sf: (sf[0], sf[1].start, _RULE_RANK[sf[1].rule], -sf[1].end))
@@ -430,4 +533,4 @@ def _dedupe(found: Iterable[tuple[str, _Found]]) -> tuple[Mention, ...]:
         if f.rule != "term":  # a term ("audio-conditioned Transformer decoder") keeps the technique inside it
             spans.append((f.start, f.end))
         kept.append(Mention(f.concept, f.label, section, f.start, f.end, f.rule))
-    return tuple(sorted(kept, key=lambda m: (m.section != "title", m.section, m.start, m.concept)))
+    return tuple(sorted(kept, key=_mention_order))

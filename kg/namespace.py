@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
@@ -65,6 +66,10 @@ class KG(DefinedNamespace):
     cooccurring: URIRef
     jointPapers: URIRef
     newmanWeight: URIRef
+    VoteObservation: URIRef
+    aiKeyword: URIRef
+    aiKeywordText: URIRef
+    projectPage: URIRef
 
 
 def check_base(base: str) -> str:
@@ -98,6 +103,15 @@ class Minter:
 
     def section(self, arxiv_id: str, key: str) -> URIRef:
         return URIRef(f"{self.base}paper/{id_key(arxiv_id)}/section/{self._concept_key(key)}")
+
+    def vote(self, arxiv_id: str, date: dt.date | None, file_name: str) -> URIRef:
+        """A vote observation: one paper's vote on one digest day, as one file (its base name) showed it.
+
+        >>> str(Minter().vote("2503.03601", dt.date(2025, 3, 11), "2025-03-11.json"))
+        'https://w3id.org/papers-kg/paper/2503.03601/vote/2025-03-11/2025-03-11.json'
+        """
+        day = date.isoformat() if date is not None else "undated"
+        return URIRef(f"{self.base}paper/{id_key(arxiv_id)}/vote/{day}/{quote(file_name, safe='')}")
 
     def person(self, name: str) -> URIRef:
         return URIRef(f"{self.base}person/{person_key(name)}")
