@@ -141,6 +141,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     evaluate.set_defaults(handler=_eval)
     _add_analysis_commands(commands)
+    _add_push_command(commands)
     return parser
 
 
@@ -211,6 +212,19 @@ def _add_analysis_commands(commands: argparse._SubParsersAction[argparse.Argumen
     query.add_argument(
         "--engine", choices=("oxigraph", "rdflib"), default="oxigraph", help="SPARQL engine (default: oxigraph)"
     )
+    query.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="run the query at a remote SPARQL query endpoint (e.g. http://localhost:7878/query) instead of --graph",
+    )
+    query.add_argument(
+        "--default-graph",
+        action="append",
+        default=[],
+        metavar="IRI",
+        help="with --endpoint: query these named graphs as the default graph (repeatable; default: the store's)",
+    )
+    _add_credentials(query)
 
     collaborators = _analysis_command(
         commands,
@@ -339,8 +353,100 @@ def _query(args: argparse.Namespace) -> int:
     if bool(args.name) == bool(args.file):
         raise QueryError("give a query name or --file, not both or neither (kg query --list shows the names)")
     text = args.file.read_text(encoding="utf-8") if args.file else None
+    if args.endpoint:
+        from kg.endpoint import EndpointError, query_endpoint
+
+        try:
+            table = query_endpoint(
+                args.endpoint, args.name, text=text, params=_params(args.param), default_graphs=args.default_graph,
+                user=args.user, password_env=args.password_env,
+            )  # fmt: skip
+        except EndpointError as err:
+            print(f"kg query: {err}", file=sys.stderr)
+            return EXIT_NOTHING_BUILT
+        return _show(table, args.format)
     table = explore.query_graph(args.graph, args.name, text=text, params=_params(args.param), engine=args.engine)
     return _show(table, args.format)
+
+
+PUSH_EXAMPLES = """\
+examples:
+  kg push --endpoint http://localhost:7878/store --replace          Oxigraph (oxigraph serve --union-default-graph)
+  kg push --endpoint http://localhost:3030/ds/data --graph out/graph.ttl --replace   Apache Jena Fuseki
+  KG_ENDPOINT_PASSWORD=... kg push --endpoint https://host/repositories/kg/rdf-graphs/service --user me
+  kg push --store-dir /srv/oxigraph --replace                       offline, the server stopped; then
+                                                                    oxigraph serve --location /srv/oxigraph
+named graphs (--layout day): BASE published/day/DATE (a digest day and the papers first listed that day),
+BASE published/shared (people, concepts), BASE published/pairs (collaboration and co-occurrence counts,
+always replaced); --layout single: BASE published/all. No triple is in two graphs: query the union.
+"""
+
+
+def _add_credentials(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", metavar="NAME", help="user name for HTTP basic (or digest) authentication")
+    parser.add_argument(
+        "--password-env",
+        default="KG_ENDPOINT_PASSWORD",
+        metavar="VAR",
+        help="environment variable holding the password for --user (default: KG_ENDPOINT_PASSWORD)",
+    )
+
+
+def _add_push_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    push = commands.add_parser(
+        "push",
+        help="load graph.ttl into a SPARQL 1.1 triple store (Graph Store Protocol), or an Oxigraph store offline",
+        description="Send the built graph to a triple store over the SPARQL 1.1 Graph Store HTTP Protocol, "
+        "split into named graphs (one per digest day, or one in all). Without --replace each graph is merged "
+        "into (POST); with it, each graph pushed is replaced (PUT). --store-dir writes an Oxigraph server's "
+        "on-disk store directly (the fast path for large graphs; the server must be stopped).",
+        epilog=PUSH_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    push.add_argument(
+        "--graph", type=Path, default=Path("output/graph.ttl"), help="graph to push (default: output/graph.ttl)"
+    )
+    target = push.add_mutually_exclusive_group(required=True)
+    target.add_argument("--endpoint", metavar="URL", help="the store's Graph Store Protocol endpoint")
+    target.add_argument("--store-dir", type=Path, metavar="DIR", help="an Oxigraph store folder, loaded offline")
+    push.add_argument(
+        "--layout", choices=("day", "single"), default="day", help="named graphs: one per day, or one (default: day)"
+    )
+    push.add_argument("--graph-iri", metavar="IRI", help="the graph of --layout single (default: BASE published/all)")
+    push.add_argument("--replace", action="store_true", help="replace the graphs pushed (PUT) instead of merging")
+    push.add_argument(
+        "--chunk-mb", type=_positive, default=8, metavar="MB", help="largest request body, in MB (default: 8)"
+    )
+    push.add_argument(
+        "--loader",
+        choices=("auto", "oxigraph", "pyoxigraph"),
+        default="auto",
+        help="with --store-dir: 'oxigraph load' (auto: when the command is installed) or pyoxigraph's bulk loader",
+    )
+    _add_credentials(push)
+    push.set_defaults(handler=_push)
+
+
+def _push(args: argparse.Namespace) -> int:
+    from kg.endpoint import EndpointError, push_graph_file
+
+    if args.graph_iri and args.layout != "single":
+        print("kg push: --graph-iri goes with --layout single", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        summary = push_graph_file(
+            args.graph, endpoint=args.endpoint, store_dir=args.store_dir, layout=args.layout,
+            single_graph=args.graph_iri, replace=args.replace, user=args.user, password_env=args.password_env,
+            chunk_bytes=args.chunk_mb * 1024 * 1024, loader=args.loader,
+        )  # fmt: skip
+    except GraphFileError as err:
+        print(f"kg push: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except (EndpointError, OSError) as err:
+        print(f"kg push: {err}", file=sys.stderr)
+        return EXIT_NOTHING_BUILT
+    print(summary)
+    return EXIT_OK
 
 
 def _clusters(args: argparse.Namespace) -> int:

@@ -30,12 +30,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 from rdflib.query import Result
+
+if TYPE_CHECKING:
+    from kg.endpoint import Endpoint
 
 Value = str | int | float | None
 _PARAM = re.compile(r"^#\s*@param\s+(\w+)\s+(string|integer)(?:\s*>=\s*(-?\d+))?(?:\s*=\s*(\S+))?\s*(.*)$")
@@ -200,6 +203,92 @@ class OxigraphEngine:
         return Table(columns, rows)
 
 
+class EndpointEngine:
+    """A remote SPARQL 1.1 query endpoint (``kg.endpoint``), over HTTP.
+
+    The SPARQL Protocol has no bindings, so the values go in as a ``VALUES`` row, each value
+    written as an escaped RDF term (never pasted into the query's structure), at the start of every
+    group of the query (``inline_values``): the same rows as rdflib's ``initBindings`` and Oxigraph's
+    ``substitutions``. ``default_graphs`` are sent as ``default-graph-uri`` (none: the store's
+    default graph, which should be the union of its named graphs).
+    """
+
+    name = "endpoint"
+
+    def __init__(self, endpoint: Endpoint, default_graphs: tuple[str, ...] = ()) -> None:
+        self.endpoint = endpoint
+        self.default_graphs = default_graphs
+
+    def run(self, text: str, bindings: Mapping[str, str | int]) -> Table:
+        from kg.endpoint import select_json
+
+        results = select_json(self.endpoint, inline_values(text, bindings), self.default_graphs)
+        columns = tuple(results["head"]["vars"])
+        rows = [tuple(_json_value(b.get(c)) for c in columns) for b in results["results"]["bindings"]]
+        return Table(columns, rows)
+
+
+_TOKEN = re.compile(
+    r"""(?P<skip>\#[^\n]*|<[^<>"{}|^`\\\x00-\x20]*>"""  # a comment, an IRI
+    r"""|'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\""""  # long strings
+    r"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""  # strings
+    r"""|(?P<open>\{)|(?P<close>\})|(?<![?$:\w])(?P<word>[A-Za-z_]\w*)"""
+)
+
+
+def inline_values(text: str, bindings: Mapping[str, str | int]) -> str:
+    """``text`` with a ``VALUES`` row of the bindings at the start of every group graph pattern.
+
+    Each group gets the row (a group is evaluated on its own, so a ``BIND`` in a ``UNION`` branch
+    sees the value only there), except the group around a sub-``SELECT`` (which takes no other
+    pattern) and ``MINUS`` groups (where a new shared variable would change what is removed).
+    Comments, strings, IRIs and ``VALUES`` data blocks are skipped, whatever they hold.
+
+    >>> print(inline_values('SELECT ?x WHERE { ?x ?p "{" { SELECT ?y { ?y ?q ?n } } }', {"n": 'a"} #'}))
+    SELECT ?x WHERE { VALUES (?n) { ("a\\"} #") } ?x ?p "{" { SELECT ?y { VALUES (?n) { ("a\\"} #") } ?y ?q ?n } } }
+    """
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    row = " VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(sparql_term(bindings[n]) for n in names)
+    row += ") } "
+    tokens = [m for m in _TOKEN.finditer(text) if m.lastgroup != "skip"]
+    out: list[str] = []
+    done = 0
+    stack: list[bool] = []  # per open group: inside MINUS (no row) or not
+    data_block = False
+    for i, m in enumerate(tokens):
+        if m.lastgroup == "word" and m.group().upper() == "VALUES":
+            data_block = True
+        elif m.lastgroup == "open":
+            if data_block:
+                stack.append(True)
+                continue
+            previous = tokens[i - 1].group().upper() if i else ""
+            following = tokens[i + 1].group().upper() if i + 1 < len(tokens) else ""
+            skip = previous == "MINUS" or (bool(stack) and stack[-1])
+            stack.append(skip)
+            if not skip and following != "SELECT":
+                out.append(text[done : m.end()] + row.rstrip(" ") + " ")
+                done = m.end() + (1 if text[m.end() : m.end() + 1] == " " else 0)
+        elif m.lastgroup == "close" and stack:
+            stack.pop()
+            data_block = False
+    return "".join(out) + text[done:]
+
+
+def sparql_term(value: str | int) -> str:
+    """A value as a SPARQL literal: escaped quotes, backslashes and line ends; integers typed.
+
+    >>> print(sparql_term('say "hi"\\n'), sparql_term("C:\\\\new"), sparql_term(-3))
+    "say \\"hi\\"\\n" "C:\\\\new" "-3"^^<http://www.w3.org/2001/XMLSchema#integer>
+    """
+    if isinstance(value, int):
+        return f'"{value}"^^<{XSD.integer}>'
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
 def select(engine: Engine, query: Query, params: Mapping[str, str | int] | None = None) -> Table:
     """Run ``query`` with its parameters bound; the parameter columns are left out of the result."""
     bindings = bind(query, params or {})
@@ -235,6 +324,18 @@ def _ox_value(term: object) -> Value:
             return float(term.value)
         return term.value
     return str(getattr(term, "value", term))
+
+
+def _json_value(term: Mapping[str, str] | None) -> Value:
+    """A term of SPARQL JSON results as a Python value, as ``_ox_value`` makes it."""
+    if term is None:
+        return None
+    datatype = term.get("datatype")
+    if term.get("type") in ("literal", "typed-literal") and datatype in _INTEGERS:
+        return int(term["value"])
+    if term.get("type") in ("literal", "typed-literal") and datatype in _FLOATS:
+        return float(term["value"])
+    return term["value"]
 
 
 def _ox_literal(value: str | int) -> ox.Literal:
