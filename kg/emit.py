@@ -25,7 +25,7 @@ from rdflib import RDF, XSD
 from rdflib.namespace import PROV, RDFS, SKOS
 
 from kg.merge import MergedPaper
-from kg.model import PERFORMANCE_HIGHLIGHTS, PLAIN_SUMMARY, TECHNICAL_DETAILS, WHATS_NEW, Concept, Mention
+from kg.model import KEYWORDS, PERFORMANCE_HIGHLIGHTS, PLAIN_SUMMARY, TECHNICAL_DETAILS, WHATS_NEW, Concept, Mention
 from kg.namespace import DEFAULT_BASE, KG, SCHEMA, Minter
 from kg.normalize import HANGUL
 from kg.pairs import Pair
@@ -89,6 +89,14 @@ class P:
     broader = _n(SKOS.broader)
     definition = _n(SKOS.definition)
     scheme_class = _n(SKOS.ConceptScheme)
+    vote_class = _n(KG.VoteObservation)
+    observation_about = _n(SCHEMA.observationAbout)
+    observation_date = _n(SCHEMA.observationDate)
+    abstract = _n(SCHEMA.abstract)
+    ai_keyword = _n(KG.aiKeyword)
+    ai_keyword_text = _n(KG.aiKeywordText)
+    code_repository = _n(SCHEMA.codeRepository)
+    project_page = _n(KG.projectPage)
     collaboration = _n(KG.Collaboration)
     collaborator = _n(KG.collaborator)
     cooccurrence = _n(KG.Cooccurrence)
@@ -185,6 +193,7 @@ def paper_quads(
             ox.Quad(part, P.value, text_literal(section.text), graph),
         ]
     out += [ox.Quad(terms.digest(date), P.has_part, node, graph) for date in merged.dates]
+    out += _api_quads(terms, merged, node, graph)
     out += [ox.Quad(node, P.mentions, terms.concept(c), graph) for c in sorted({m.concept for m in mentions})]
     if mismatch is not None:
         out.append(ox.Quad(node, P.mismatch, ox.Literal(mismatch), graph))
@@ -200,8 +209,39 @@ def paper_quads(
             ox.Quad(evidence, P.matched, ox.Literal(m.label), graph),
             ox.Quad(evidence, P.rule, ox.Literal(m.rule), graph),
         ]
-        if mismatch is not None and m.section != "title":
+        if mismatch is not None and m.section not in ("title", KEYWORDS):  # keywords come from the API, not the summary
             out.append(ox.Quad(evidence, P.suspect, true, graph))
+    return out
+
+
+def _api_quads(terms: Terms, merged: MergedPaper, node: ox.NamedNode, graph: ox.NamedNode) -> list[ox.Quad]:
+    """Facts that the Hugging Face API adds: every vote observed, the English abstract, keywords, links."""
+    p = merged.paper
+    out = []
+    for seen in merged.votes:
+        file_name = seen.source.replace("\\", "/").rsplit("/", 1)[-1]
+        vote = _n(terms.minter.vote(p.arxiv_id, seen.date, file_name))
+        out += [
+            ox.Quad(vote, TYPE, P.vote_class, graph),
+            ox.Quad(vote, P.observation_about, node, graph),
+            ox.Quad(vote, P.votes, integer(seen.votes), graph),
+            ox.Quad(vote, P.source_file, ox.Literal(file_name), graph),
+        ]
+        if seen.date is not None:
+            out.append(ox.Quad(vote, P.observation_date, ox.Literal(seen.date.isoformat(), datatype=_DATE), graph))
+    if p.abstract_en:
+        out.append(ox.Quad(node, P.abstract, ox.Literal(p.abstract_en, language="en"), graph))
+    out += [ox.Quad(node, P.ai_keyword, ox.Literal(k), graph) for k in p.keywords]
+    if p.keywords:
+        out.append(ox.Quad(node, P.ai_keyword_text, ox.Literal(p.keywords_text), graph))
+    if p.published is not None:
+        out.append(ox.Quad(node, P.date_published, ox.Literal(p.published.isoformat(), datatype=_DATE), graph))
+    for prop, url in ((P.code_repository, p.code_url), (P.project_page, p.project_url)):
+        if url:
+            try:
+                out.append(ox.Quad(node, prop, ox.NamedNode(url), graph))
+            except ValueError:  # not an IRI: kept out rather than written broken
+                continue
     return out
 
 

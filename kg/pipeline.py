@@ -27,7 +27,7 @@ from kg.build import store_graph
 from kg.emit import Terms
 from kg.evaluate import GoldPaper, Score, found_techniques, parse_generic, parse_gold, score_papers
 from kg.export import write_html, write_store_turtle
-from kg.load import DEFAULT_MAX_BYTES, example_digests, find_digest_files, read_digest
+from kg.load import DEFAULT_MAX_BYTES, example_digests, find_inputs, read_digest
 from kg.mentions import Extractor
 from kg.model import Concept, Digest, Problem
 from kg.namespace import DEFAULT_BASE, KG, SCHEMA, check_base
@@ -111,8 +111,9 @@ def read_sources(inputs: Sequence[Path | str], max_bytes: int = DEFAULT_MAX_BYTE
     if not inputs:
         return [Source(d.source, d, _hash_text(d.source)) for d in example_digests()]
     sources = []
-    for path in find_digest_files(Path(p) for p in inputs):
-        digest = read_digest(path, max_bytes)
+    for found in find_inputs(Path(p) for p in inputs):
+        path = found.path
+        digest = read_digest(path, max_bytes, searched=found.searched)
         try:
             data = path.read_bytes() if path.stat().st_size <= max_bytes else b""
         except OSError:

@@ -43,7 +43,7 @@ from kg import emit
 from kg.emit import TYPE, P, Terms
 from kg.mentions import Extractor
 from kg.merge import MergedPaper, merge_papers
-from kg.model import Concept, Digest, Extraction, Paper, Problem
+from kg.model import KEYWORDS, Concept, Digest, Extraction, Paper, Problem
 from kg.namespace import DEFAULT_BASE
 from kg.pairs import count_pairs
 from kg.records import from_json, to_json
@@ -329,7 +329,7 @@ def _extract_in_worker(paper: Paper) -> tuple[Extraction, str | None]:
 def _extract_one(extractor: Extractor, paper: Paper) -> tuple[Extraction, str | None]:
     extraction = extractor.extract(paper)
     in_title = {m.concept for m in extraction.mentions if m.section == "title"}
-    in_summary = {m.concept for m in extraction.mentions if m.section != "title"}
+    in_summary = {m.concept for m in extraction.mentions if m.section not in ("title", KEYWORDS)}
     texts = [s.text for s in paper.sections]
     return extraction, summary_mismatch(paper.title, texts, in_title, in_summary, extractor.is_known)
 
