@@ -56,7 +56,8 @@ def test_english_abstract_keywords_and_dates_sit_beside_the_korean_summary(graph
 def test_api_author_list_replaces_the_truncated_one(graph: Graph) -> None:
     assert (PAPER, KG.hiddenAuthorsAfter, None) not in graph
     first = graph.query(
-        """SELECT ?name WHERE { ?paper prov:qualifiedAttribution [ schema:position 1 ; prov:agent/schema:name ?name ] }""",
+        """SELECT ?name WHERE {
+             ?paper prov:qualifiedAttribution [ schema:position 1 ; prov:agent/schema:name ?name ] }""",
         initNs={"prov": "http://www.w3.org/ns/prov#", "schema": SCHEMA},
         initBindings={"paper": PAPER},
     )
