@@ -253,7 +253,7 @@ def load_offline(dataset: Dataset, location: Path, *, replace: bool, command: st
 
 def _write_parts(data: bytes, folder: Path, parts: int) -> list[Path]:
     """``data`` (lines) in about ``parts`` files of similar size, cut at line ends."""
-    files = []
+    files: list[Path] = []
     start = 0
     while start < len(data):
         end = data.find(b"\n", start + max(1, len(data) // parts)) + 1 or len(data)

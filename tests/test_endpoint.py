@@ -4,8 +4,10 @@ started on 127.0.0.1 for the tests, with the same answers as the embedded engine
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
+import re
 import threading
 from collections.abc import Iterator
 from functools import cache
@@ -257,52 +259,78 @@ def test_errors_name_the_url_and_what_the_server_said(
 
 
 class _Guarded(BaseHTTPRequestHandler):
-    """Accepts a request only with the basic credentials `me:s3cret`; records what it accepted."""
+    """Accepts a request only with the credentials `me:s3cret`: HTTP basic on /basic/..., HTTP digest
+    (RFC 7616, MD5, qop=auth) on /digest/...; records what it accepted."""
 
-    accepted: ClassVar[list[tuple[str, str]]] = []
+    accepted: ClassVar[list[str]] = []
 
     def _answer(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        if self.headers.get("Authorization") != "Basic " + base64.b64encode(b"me:s3cret").decode():
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        digest = self.path.startswith("/digest/")
+        if not (self._digest_ok() if digest else self._basic_ok()):
             self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Basic realm="kg"')
+            challenge = f'Digest realm="{REALM}", nonce="{NONCE}", qop="auth", algorithm=MD5' if digest else "Basic"
+            self.send_header("WWW-Authenticate", challenge)
             self.end_headers()
             self.wfile.write(b"who are you?\n")
             return
-        self.accepted.append((self.command, body.decode()))
+        self.accepted.append(self.command)
         self.send_response(204)
         self.end_headers()
 
     do_PUT = do_POST = _answer
 
+    def _basic_ok(self) -> bool:
+        return self.headers.get("Authorization") == "Basic " + base64.b64encode(b"me:s3cret").decode()
+
+    def _digest_ok(self) -> bool:
+        header = self.headers.get("Authorization", "")
+        if not header.startswith("Digest "):
+            return False
+        fields = dict(re.findall(r'(\w+)="?([^",]*)"?', header[len("Digest ") :]))
+        ha1 = _md5(f"me:{REALM}:s3cret")
+        ha2 = _md5(f"{self.command}:{fields.get('uri')}")
+        expected = _md5(f"{ha1}:{NONCE}:{fields.get('nc')}:{fields.get('cnonce')}:auth:{ha2}")
+        return fields.get("username") == "me" and fields.get("uri") == self.path and fields.get("response") == expected
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
+REALM, NONCE = "kg", "5ee0c1d2"
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()
+
+
 @pytest.fixture
 def guarded() -> Iterator[str]:
-    """A real HTTP server on 127.0.0.1 that wants basic authentication (Oxigraph's server has none)."""
+    """A real HTTP server on 127.0.0.1 that wants credentials (Oxigraph's server has none)."""
     _Guarded.accepted = []
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Guarded)
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/store"
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
     thread.join()
 
 
+@pytest.mark.parametrize("scheme", ["basic", "digest"])  # digest: as Virtuoso's -auth endpoints ask
 def test_credentials_come_from_the_environment(
-    guarded: str, example: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    guarded: str, example: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], scheme: str
 ) -> None:
-    args = ["push", "--graph", str(example), "--endpoint", guarded, "--user", "me", "--password-env", "KG_TEST_PW"]
+    endpoint = f"{guarded}/{scheme}/store"
+    args = ["push", "--graph", str(example), "--endpoint", endpoint, "--user", "me", "--password-env", "KG_TEST_PW"]
     monkeypatch.delenv("KG_TEST_PW", raising=False)
     assert main(args) == 1 and "environment variable KG_TEST_PW" in capsys.readouterr().err
     monkeypatch.setenv("KG_TEST_PW", "wrong")
     assert main(args) == 1 and "HTTP 401" in capsys.readouterr().err
+    assert main(args[:-4]) == 1 and "HTTP 401" in capsys.readouterr().err  # no --user: no credentials
     monkeypatch.setenv("KG_TEST_PW", "s3cret")
     assert main(args) == 0
-    assert len(_Guarded.accepted) == len(EXAMPLE_GRAPHS)
+    assert _Guarded.accepted == ["POST", "POST", "POST", "PUT", "POST"]  # 3 days, pairs (replaced), shared
     assert "s3cret" not in capsys.readouterr().out
 
 
