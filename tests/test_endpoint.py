@@ -22,7 +22,7 @@ from kg.cli import main
 from kg.endpoint import Endpoint, EndpointError, push
 from kg.named_graphs import Layout, oxigraph_command, read_dataset
 from kg.pipeline import run_build
-from kg.queries import EndpointEngine, OxigraphEngine, Table, named_query, query_names, select
+from kg.queries import EndpointEngine, OxigraphEngine, Table, inline_values, named_query, query_names, select
 from tests.conftest import CORPUS, need
 from tests.oxigraph_server import Server, free_port, running_server
 from tests.test_queries import PARAMS
@@ -364,3 +364,36 @@ def test_layouts_are_checked() -> None:
         Layout(kind="weekly")
     with pytest.raises(EndpointError, match="not an http"):
         Endpoint.connect("localhost:7878/store")
+
+
+# -- values inlined into query text: the same rows as Oxigraph's substitutions ----------------------
+
+S = "PREFIX schema: <https://schema.org/>\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        S + "SELECT ?t ?author { ?p schema:author/schema:name ?author ; schema:name ?t }",  # the plain case
+        S + "SELECT ?t ?author { ?p schema:name ?t OPTIONAL { ?p schema:author/schema:name ?author } }",  # OPTIONAL
+        S + "SELECT ?t ?author { ?p schema:name ?t FILTER EXISTS { ?p schema:author/schema:name ?author } }",  # EXISTS
+        S + "SELECT ?t ?author { { ?p schema:name ?t } UNION { BIND (STRLANG(?author, 'ko') AS ?k) ?p schema:name ?k }"
+        " ?p schema:author/schema:name ?author }",  # a BIND in a UNION branch needs the value there
+        S + "SELECT ?n ?author { { SELECT ?author (COUNT(?p) AS ?n) { ?p schema:author/schema:name ?author }"
+        " GROUP BY ?author HAVING (COUNT(?p) >= 1) } }",  # a sub-SELECT: the row goes inside, not around it
+        S + 'SELECT ?t ?author { VALUES ?x { "{" "}" } ?p schema:name ?t ; schema:author/schema:name ?author }',  # data
+        S + "SELECT ?t ?author { # a comment with { and }\n ?p schema:name ?t ; schema:author/schema:name ?author }",
+        # a long string holding braces:
+        S + 'SELECT ?t ?author { ?p schema:name ?t ; schema:author/schema:name ?author FILTER (?t != """}{""") }',
+        S + "SELECT ?t ?author { ?p schema:name ?t ; schema:author ?a . ?a schema:name ?author"
+        " FILTER (?a != <http://x/#y>) }",  # a '#' in an IRI starts no comment
+        S + "SELECT ?t $author { ?p schema:name ?t ; schema:author/schema:name $author }",  # $ variables
+        S + "SELECT ?t ?author { ?p schema:name ?t ; schema:author/schema:name ?author"
+        " MINUS { ?p schema:identifier '2412.01199' } }",  # MINUS: no row inside
+    ],
+)
+def test_inlined_values_give_the_rows_of_substitutions(example: Path, text: str) -> None:
+    engine = embedded(example)
+    substituted = engine.run(text, {"author": PARAMS["author"]})
+    inlined = engine.run(inline_values(text, {"author": PARAMS["author"]}), {})
+    assert sorted(map(str, inlined.rows)) == sorted(map(str, substituted.rows)) and substituted.rows
