@@ -530,7 +530,7 @@ def _summary(result: BuildResult) -> str:
     lines = [
         f"Built {result.papers} papers, {result.count_type(SCHEMA.Person)} authors, "
         f"{result.count_type(KG.Digest)} digest days "
-        f"from {len(result.digests)} files.",
+        f"from {len(result.files)} files.",
         "Concepts: "
         + ", ".join(f"{n} {k if k != 'discoveredconcept' else 'of unknown kind'}" for k, n in concepts.items()),
         f"Papers with a technique: {result.with_technique} of {result.papers}. Discovered concepts: "

@@ -13,7 +13,9 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
+from functools import cache
 from urllib.parse import quote
 
 # New-style arXiv ids (0704.0001 onwards) and old-style ones (hep-th/9901001), each with an
@@ -37,7 +39,28 @@ def strip_invisible(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     if text.isascii() and text.isprintable():
         return text
-    return "".join(ch for ch in text if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in ("Cf", "Cc", "Cs"))
+    return _invisible().sub("", text)
+
+
+@cache
+def _invisible() -> re.Pattern[str]:
+    """Every format, control and surrogate code point but the kept controls, as one character class
+    (made once per process from ``unicodedata``: about 0.2 s)."""
+    ranges: list[str] = []
+    start = None
+    for code in range(sys.maxunicode + 2):
+        hit = code <= sys.maxunicode and chr(code) not in _KEEP_CONTROLS
+        hit = hit and unicodedata.category(chr(code)) in ("Cf", "Cc", "Cs")
+        if hit and start is None:
+            start = code
+        elif not hit and start is not None:
+            ranges.append(_escape(start) if start == code - 1 else f"{_escape(start)}-{_escape(code - 1)}")
+            start = None
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+def _escape(code: int) -> str:
+    return f"\\U{code:08x}"
 
 
 def clean_text(text: str) -> str:

@@ -13,10 +13,21 @@ n(n-1)/2 of them (600k on the corpus), and they stay answerable per author (``co
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 MIN_JOINT_PAPERS = 2
+# Newman shares are summed as whole numbers of 1e-12, so that a sum does not depend on the order
+# in which papers are counted (a full build and an update count them in different orders).
+NEWMAN_SCALE = 10**12
+
+
+def newman_share(members: int) -> int:
+    """One paper's share of Newman's weight for each pair of its ``members`` authors, in 1e-12."""
+    return round(NEWMAN_SCALE / (members - 1)) if members > 1 else 0
 
 
 @dataclass(frozen=True)
@@ -58,10 +69,10 @@ def tally_pairs(groups: Iterable[Iterable[str]]) -> list[Pair]:
 def _tally(groups: Iterable[Iterable[str]], min_papers: int, within: set[str] | None = None) -> list[Pair]:
     index: dict[str, int] = {}
     papers: dict[int, int] = {}
-    newman: dict[int, float] = {}
+    newman: dict[int, int] = {}
     for group in groups:
         members = sorted(set(group))
-        share = 1 / (len(members) - 1) if len(members) > 1 else 0.0
+        share = newman_share(len(members))
         if within is not None:
             members = [m for m in members if m in within]
         ids = [index.setdefault(m, len(index)) for m in members]
@@ -69,8 +80,46 @@ def _tally(groups: Iterable[Iterable[str]], min_papers: int, within: set[str] | 
             for b in ids[i + 1 :]:
                 key = a << 32 | b
                 papers[key] = papers.get(key, 0) + 1
-                newman[key] = newman.get(key, 0.0) + share
+                newman[key] = newman.get(key, 0) + share
     names = list(index)
     return [
-        Pair(names[key >> 32], names[key & 0xFFFFFFFF], n, newman[key]) for key, n in papers.items() if n >= min_papers
+        Pair(names[key >> 32], names[key & 0xFFFFFFFF], n, newman[key] / NEWMAN_SCALE)
+        for key, n in papers.items()
+        if n >= min_papers
     ]
+
+
+def count_id_pairs(
+    groups: Iterable[Sequence[int]], min_papers: int = MIN_JOINT_PAPERS
+) -> list[tuple[int, int, int, int]]:
+    """``count_pairs`` for a whole graph, in bounded memory: members are whole numbers, and the result
+    is ``(first, second, papers, newman in 1e-12)`` with ``first < second``, sorted.
+
+    Every pair of every group is first counted in one sorted array (8 bytes a pair); only pairs seen
+    at least ``min_papers`` times are then summed, in a second pass.
+
+    >>> count_id_pairs([[0, 1, 2], [1, 0], [2]])
+    [(0, 1, 2, 1500000000000)]
+    """
+    arrays = [np.unique(np.asarray(g, dtype=np.int64)) for g in groups]
+    codes = np.concatenate([_pair_codes(g) for g in arrays] or [np.zeros(0, dtype=np.int64)])
+    codes.sort()
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    counts = np.diff(np.r_[starts, codes.size])
+    kept = codes[starts[counts >= min_papers]]
+    del codes
+    totals = np.zeros(kept.size, dtype=np.int64)
+    for g in arrays:
+        found = _pair_codes(g)
+        at = np.searchsorted(kept, found)
+        hit = at < kept.size
+        hit[hit] = kept[at[hit]] == found[hit]
+        np.add.at(totals, at[hit], newman_share(g.size))
+    seen = counts[counts >= min_papers]
+    return [(int(c >> 32), int(c & 0xFFFFFFFF), int(n), int(t)) for c, n, t in zip(kept, seen, totals, strict=True)]
+
+
+def _pair_codes(members: NDArray[np.int64]) -> NDArray[np.int64]:
+    first, second = np.triu_indices(members.size, 1)
+    codes: NDArray[np.int64] = (members[first] << 32) | members[second]
+    return codes

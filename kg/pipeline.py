@@ -9,11 +9,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
 import shutil
-from collections.abc import Sequence
+import tempfile
+import weakref
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -27,13 +30,13 @@ from kg.build import store_graph
 from kg.emit import Terms
 from kg.evaluate import GoldPaper, Score, found_techniques, parse_generic, parse_gold, score_papers
 from kg.export import write_html, write_store_turtle
-from kg.load import DEFAULT_MAX_BYTES, example_digests, find_inputs, read_digest
+from kg.load import DEFAULT_MAX_BYTES, InputFile, example_digests, find_inputs, read_digest
 from kg.mentions import Extractor
-from kg.model import Concept, Digest, Problem
+from kg.model import Concept, Problem
 from kg.namespace import DEFAULT_BASE, KG, SCHEMA, check_base
 from kg.network import to_networkx
 from kg.store import OxigraphTriples
-from kg.update import Added, Source, add_sources
+from kg.update import Added, Source, add_sources, recount_pairs
 from kg.vocabulary import Vocabulary, bundled_vocabulary
 
 
@@ -44,7 +47,7 @@ class BuildResult:
 
     store: ox.Store
     base: str
-    digests: tuple[Digest, ...]
+    files: tuple[str, ...]  # the input files read
     problems: tuple[Problem, ...]
     outputs: tuple[Path, ...]
     added: Added
@@ -106,24 +109,61 @@ def _ox(iri: URIRef) -> ox.NamedNode:
     return ox.NamedNode(str(iri))
 
 
+def find_sources(inputs: Sequence[Path | str]) -> list[InputFile]:
+    """The files to read (folders searched); raises ``InputError`` for a path that does not exist."""
+    return find_inputs(Path(p) for p in inputs)
+
+
+def read_source(found: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """One input file, parsed and fingerprinted (its key is its absolute path)."""
+    path = found.path
+    digest = read_digest(path, max_bytes, searched=found.searched)
+    try:
+        data = path.read_bytes() if path.stat().st_size <= max_bytes else b""
+    except OSError:
+        data = b""
+    return Source(str(path.resolve()), digest, hashlib.sha256(data).hexdigest())
+
+
 def read_sources(inputs: Sequence[Path | str], max_bytes: int = DEFAULT_MAX_BYTES) -> list[Source]:
     """Every input file (folders searched), parsed and fingerprinted; the bundled example when empty."""
     if not inputs:
         return [Source(d.source, d, _hash_text(d.source)) for d in example_digests()]
-    sources = []
-    for found in find_inputs(Path(p) for p in inputs):
-        path = found.path
-        digest = read_digest(path, max_bytes, searched=found.searched)
-        try:
-            data = path.read_bytes() if path.stat().st_size <= max_bytes else b""
-        except OSError:
-            data = b""
-        sources.append(Source(str(path.resolve()), digest, hashlib.sha256(data).hexdigest()))
-    return sources
+    return [read_source(found, max_bytes) for found in find_sources(inputs)]
 
 
 def _hash_text(name: str) -> str:
     return hashlib.sha256(resources.files("kg").joinpath(name).read_bytes()).hexdigest()
+
+
+BATCH_PAPERS = 4000  # a build reads, extracts and stores this many papers at a time, then the next
+IN_MEMORY_BYTES = 24 * 1024 * 1024  # larger inputs are built in a store on disk (RAM: ~400 bytes a triple)
+
+
+def _batches(inputs: Sequence[Path | str], max_bytes: int, batch: int) -> Iterator[list[Source]]:
+    """The inputs parsed a batch at a time, so that only one batch of papers is in memory."""
+    if not inputs:
+        yield read_sources(inputs)
+        return
+    current: list[Source] = []
+    papers = 0
+    for found in find_sources(inputs):
+        source = read_source(found, max_bytes)
+        current.append(source)
+        papers += len(source.digest.papers)
+        if papers >= batch:
+            yield current
+            current, papers = [], 0
+    if current:
+        yield current
+
+
+def _input_bytes(inputs: Sequence[Path | str]) -> int:
+    total = 0
+    for found in find_sources(inputs) if inputs else ():
+        with contextlib.suppress(OSError):
+            total += found.path.stat().st_size
+    return total
 
 
 def run_build(
@@ -139,6 +179,7 @@ def run_build(
     rebuild: bool = False,
     export: bool = True,
     workers: int = 0,
+    batch: int = BATCH_PAPERS,
 ) -> BuildResult:
     """Read ``inputs`` (the bundled example when empty), build, and write into ``out_dir``.
 
@@ -146,23 +187,49 @@ def run_build(
     are added (``kg build --update``); ``rebuild`` starts that store afresh. Outputs are written
     only when the graph has papers, so a failed run never replaces a good ``graph.ttl``.
     ``out_dir=None`` builds in memory only; ``export=False`` updates the store without writing files.
+    Inputs are read ``batch`` papers at a time; a large build keeps its graph in a temporary store
+    on disk in ``out_dir``, so that memory stays bounded.
     """
     check_base(base)
-    sources = read_sources(inputs, max_bytes)
+    scratch = None
+    if store is None and out_dir is not None and _input_bytes(inputs) > IN_MEMORY_BYTES:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
+    on_disk = store or scratch
     if store is not None and rebuild and store.exists():
         shutil.rmtree(store)
-    if store is not None:
-        store.parent.mkdir(parents=True, exist_ok=True)
-    db = ox.Store(str(store)) if store is not None else ox.Store()
-    added = add_sources(db, sources, vocabulary=vocabulary, base=base, workers=workers)
-    if store is not None:  # the result reads the store read-only, so that the next update may open it
+    if on_disk is not None:
+        on_disk.parent.mkdir(parents=True, exist_ok=True)
+    db = ox.Store(str(on_disk)) if on_disk is not None else ox.Store()
+    files: list[str] = []
+    problems: list[Problem] = []
+    changed = Added((), (), (), ())
+    # In memory, the whole input is one batch; on disk, batches follow one another, and when there
+    # are several, the pairs are counted once at the end rather than after each.
+    batches = _batches(inputs, max_bytes, batch if on_disk is not None else 2**62)
+    sources = next(batches, [])
+    following = next(batches, None)
+    several = following is not None
+    new_store = next(iter(db.quads_for_pattern(None, _ox(RDF.type), _ox(SCHEMA.ScholarlyArticle), None)), None) is None
+    while sources:
+        added = add_sources(
+            db, sources, vocabulary=vocabulary, base=base, workers=workers, pairs=not several, bulk=new_store
+        )
+        skipped = set(added.skipped)
+        for source in sources:
+            files.append(source.digest.source)
+            if source.key not in skipped:
+                problems.extend(source.digest.problems)
+        problems.extend(added.problems)
+        changed = Added(*(a + b for a, b in zip(changed.__dict__.values(), added.__dict__.values(), strict=True)))
+        sources, following = following or [], next(batches, None) if following is not None else None
+    if several and changed.papers:
+        recount_pairs(db, base)
+    if on_disk is not None:  # the result reads the store read-only, so that the next update may open it
         db.flush()
         del db
         gc.collect()
-        db = ox.Store.read_only(str(store))
-    skipped = set(added.skipped)
-    digests = tuple(s.digest for s in sources if s.key not in skipped)
-    problems = tuple(p for d in digests for p in d.problems) + added.problems
+        db = ox.Store.read_only(str(on_disk))
     outputs: list[Path] = []
     papers = len({q.subject for q in db.quads_for_pattern(None, _ox(RDF.type), _ox(SCHEMA.ScholarlyArticle), None)})
     network = None
@@ -174,9 +241,11 @@ def run_build(
             outputs.append(
                 write_html(OxigraphTriples(db), network, page, title=f"papers-kg: {papers} papers", max_nodes=max_nodes)
             )
-    result = BuildResult(db, base, digests, problems, tuple(outputs), added, store)
+    result = BuildResult(db, base, tuple(files), tuple(problems), tuple(outputs), changed, store)
     if network is not None:
         result.__dict__["network"] = network  # already computed: seed the cached property
+    if scratch is not None:  # the temporary store goes when the result does
+        weakref.finalize(result, shutil.rmtree, scratch, True)
     return result
 
 

@@ -45,7 +45,7 @@ from kg.mentions import Extractor
 from kg.merge import MergedPaper, merge_papers
 from kg.model import KEYWORDS, Concept, Digest, Extraction, Paper, Problem
 from kg.namespace import DEFAULT_BASE
-from kg.pairs import count_pairs
+from kg.pairs import NEWMAN_SCALE, Pair, count_id_pairs, count_pairs
 from kg.records import from_json, to_json
 from kg.sanity import summary_mismatch
 from kg.vocabulary import Vocabulary, bundled_vocabulary
@@ -137,6 +137,8 @@ class _Store:
     def __init__(self, store: ox.Store, terms: Terms) -> None:
         self.store = store
         self.terms = terms
+        self.pending: list[ox.Quad] = []
+        self.bulk = False
 
     def objects(self, s: ox.NamedNode, p: ox.NamedNode, graph: ox.NamedNode | None = None) -> list[Any]:
         return [q.object for q in self.store.quads_for_pattern(s, p, None, graph)]
@@ -152,7 +154,20 @@ class _Store:
             self.store.remove(quad)
 
     def put(self, triples: Iterable[ox.Triple], graph: ox.NamedNode) -> None:
-        self.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+        """Queue triples for ``flush``: on disk, every write is a transaction, so they go in together."""
+        self.pending += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+    def flush(self) -> None:
+        self.write(self.pending)
+        self.pending = []
+
+    def write(self, quads: list[ox.Quad]) -> None:
+        """Add quads: without a transaction into a store that had no papers (a failed first build is
+        simply built again), in one transaction otherwise."""
+        if self.bulk:
+            self.store.bulk_extend(quads)
+        else:
+            self.store.extend(quads)
 
     def state(self, s: ox.NamedNode, p: ox.NamedNode, o: Any) -> None:
         self.store.add(ox.Quad(s, p, o, self.terms.state))
@@ -197,14 +212,21 @@ def add_sources(
     vocabulary: Vocabulary | None = None,
     base: str = DEFAULT_BASE,
     workers: int = 0,
+    pairs: bool = True,
+    bulk: bool = False,
 ) -> Added:
-    """Add parsed input files to ``store`` (see the module docstring). ``workers=0``: one per core."""
+    """Add parsed input files to ``store`` (see the module docstring). ``workers=0``: one per core.
+
+    ``pairs=False`` leaves the collaboration and co-occurrence pairs to a later ``recount_pairs``
+    (a large build adds its files in batches, then counts the pairs once). ``bulk``: write without
+    transactions, for a build into a new store (a store that had no papers also gets this)."""
     check_store(store, base, extraction_fingerprint(vocabulary))
     vocab = vocabulary or bundled_vocabulary()
     terms = Terms(base)
     db = _Store(store, terms)
     new, skipped = _new_sources(db, sources)
     fresh = not db.has(None, TYPE, P.article)  # a full build: nothing stored to read back or recount
+    db.bulk = fresh or bulk
     affected: set[str] = set()
     for source in new:
         affected |= _drop_source(db, source)
@@ -229,8 +251,13 @@ def add_sources(
     found = dict(zip(ids, extract_papers([merged[i].paper for i in ids], extractor, workers), strict=True))
     after_authors: set[ox.NamedNode] = set()
     after_discovered: set[str] = set()
+    pending: list[ox.Quad] = []
     for arxiv_id in sorted(affected):
-        _write_paper(db, arxiv_id, merged.get(arxiv_id), found.get(arxiv_id))
+        pending += _write_paper(db, arxiv_id, merged.get(arxiv_id), found.get(arxiv_id))
+        if len(pending) >= 200_000:  # one write per many papers: on disk, each write costs
+            db.write(pending)
+            pending = []
+    db.write(pending)
     for arxiv_id, m in merged.items():
         after_authors.update(terms.person(a) for a in m.paper.authors)
         after_discovered.update(c.key for c in found[arxiv_id][0].discovered)
@@ -243,7 +270,9 @@ def add_sources(
     dates = before.dates | {terms.digest(d) for m in merged.values() for d in m.dates}
     dates |= {terms.digest(p.date) for s in new for p in s.digest.papers if p.date is not None}
     _update_digests(db, dates)
-    if fresh:  # every paper is in memory: count the pairs from there
+    if not pairs:
+        pass
+    elif fresh:  # every paper is in memory: count the pairs from there
         author_groups = [[terms.person(a).value for a in merged[i].paper.authors] for i in ids]
         _update_collaborations(db, before.authors | after_authors, author_groups)
         concept_groups = [[terms.concept(m.concept).value for m in found[i][0].mentions] for i in ids]
@@ -336,7 +365,8 @@ def _extract_one(extractor: Extractor, paper: Paper) -> tuple[Extraction, str | 
 
 def _write_paper(
     db: _Store, arxiv_id: str, merged: MergedPaper | None, found: tuple[Extraction, str | None] | None
-) -> None:
+) -> list[ox.Quad]:
+    """Remove what the store says of a paper; the quads that say it now (for the caller to add)."""
     terms = db.terms
     node = terms.paper(arxiv_id)
     graph = terms.paper_graph(arxiv_id)
@@ -348,19 +378,20 @@ def _write_paper(
     for quad in list(db.store.quads_for_pattern(None, _BASE_OF, node, terms.state)):
         db.store.remove(quad)
     if merged is None or found is None:
-        return
+        return []
     extraction, mismatch = found
-    db.store.extend(emit.paper_quads(terms, merged, extraction.mentions, mismatch, graph))
+    quads = emit.paper_quads(terms, merged, extraction.mentions, mismatch, graph)
     for concept in extraction.discovered:
-        db.state(node, _DISCOVERED, ox.Literal(to_json(concept)))
-        db.state(terms.concept(concept.key), _DISCOVERED_IN, node)
-        for broader in concept.broader:
-            db.state(terms.concept(broader), _BASE_OF, node)
+        quads.append(ox.Quad(node, _DISCOVERED, ox.Literal(to_json(concept)), terms.state))
+        quads.append(ox.Quad(terms.concept(concept.key), _DISCOVERED_IN, node, terms.state))
+        quads += [ox.Quad(terms.concept(b), _BASE_OF, node, terms.state) for b in concept.broader]
+    return quads
 
 
 def _update_people(db: _Store, before: set[ox.NamedNode], merged: dict[str, MergedPaper]) -> None:
     names = {a for m in merged.values() for a in m.paper.authors}
     db.put((t for name in sorted(names) for t in emit.person_triples(db.terms, name)), db.terms.people)
+    db.flush()
     for person in before - {db.terms.person(n) for n in names}:
         if not db.has(None, P.author, person):
             db.remove_subject(person, db.terms.people)
@@ -391,10 +422,11 @@ def _update_discovered(
         if key in vocab.concepts:
             continue
         db.remove_subject(node, terms.concepts)
-        if concept is not None:
-            db.put(emit.concept_triples(terms, concept), terms.concepts)
-        if set(db.objects(node, TYPE, terms.concepts)) != kinds_before:
+        triples = emit.concept_triples(terms, concept) if concept is not None else []
+        db.put(triples, terms.concepts)
+        if {t.object for t in triples if t.predicate == TYPE} != kinds_before:
             changed.add(node)
+    db.flush()
     return changed
 
 
@@ -423,10 +455,12 @@ def _update_curated(db: _Store, vocab: Vocabulary, concepts: set[ox.NamedNode]) 
             db.put(emit.concept_triples(terms, vocab.concepts[key]), terms.concepts)
         elif present and not reached:
             db.remove_subject(node, terms.concepts)
+    db.flush()
     scheme = terms.scheme()
     any_concept = next(iter(db.store.quads_for_pattern(None, P.in_scheme, scheme, terms.concepts)), None)
     if any_concept is not None:
         db.put(emit.scheme_triples(terms), terms.concepts)
+        db.flush()
     else:
         db.remove_subject(scheme, terms.concepts)
 
@@ -458,6 +492,7 @@ def _update_digests(db: _Store, dates: set[ox.NamedNode]) -> None:
         sources = db.subjects(_DATE, ox.Literal(day), terms.state)
         names = sorted({o.value for s in sources for o in db.objects(s, _NAME, terms.state)})
         db.put(emit.digest_triples(terms, _date(day), names), terms.digests)
+    db.flush()
 
 
 def _date(text: str) -> dt.date:
@@ -481,6 +516,7 @@ def _update_collaborations(db: _Store, people: set[ox.NamedNode], groups: Iterab
         node = terms.pair("collaboration", first, second, prefix)
         triples += emit.collaboration_triples(node, first, second, pair)
     db.put(triples, terms.collaborations)
+    db.flush()
 
 
 def _update_cooccurrences(db: _Store, concepts: set[ox.NamedNode], groups: Iterable[list[str]] | None = None) -> None:
@@ -500,6 +536,7 @@ def _update_cooccurrences(db: _Store, concepts: set[ox.NamedNode], groups: Itera
         first, second = ox.NamedNode(pair.first), ox.NamedNode(pair.second)
         triples += emit.cooccurrence_triples(terms.pair("cooccurrence", first, second, prefix), first, second, pair)
     db.put(triples, terms.cooccurrences)
+    db.flush()
 
 
 def _drop_pairs(db: _Store, members: set[ox.NamedNode], link: ox.NamedNode, graph: ox.NamedNode) -> None:
@@ -511,3 +548,34 @@ def _drop_pairs(db: _Store, members: set[ox.NamedNode], link: ox.NamedNode, grap
                 doomed.add(node)
     for node in doomed:
         db.remove_subject(node, graph)
+
+
+def recount_pairs(store: ox.Store, base: str = DEFAULT_BASE) -> None:
+    """Count every collaboration and co-occurrence pair of the stored graph afresh (bounded memory)."""
+    terms = Terms(base)
+    db = _Store(store, terms)
+    techniques = {s.value for s in db.subjects(TYPE, P.technique, terms.concepts)}
+    for link, graph, kind, prefix, keep in (
+        (P.author, terms.collaborations, "collaboration", f"{base}person/", None),
+        (P.mentions, terms.cooccurrences, "cooccurrence", f"{base}concept/", techniques),
+    ):
+        ids: dict[str, int] = {}
+        groups: dict[str, list[int]] = defaultdict(list)
+        for q in store.quads_for_pattern(None, link, None, None):
+            member = q.object.value  # type: ignore[union-attr]
+            if keep is None or member in keep:
+                groups[q.subject.value].append(ids.setdefault(member, len(ids)))  # type: ignore[union-attr]
+        names = list(ids)
+        del ids
+        found = count_id_pairs(groups.values())
+        del groups
+        store.clear_graph(graph)
+        write = emit.collaboration_triples if kind == "collaboration" else emit.cooccurrence_triples
+        for start in range(0, len(found), 50_000):
+            quads = []
+            for a, b, papers, newman in found[start : start + 50_000]:
+                first, second = ox.NamedNode(names[a]), ox.NamedNode(names[b])
+                pair = Pair(first.value, second.value, papers, newman / NEWMAN_SCALE)
+                triples = write(terms.pair(kind, first, second, prefix), first, second, pair)
+                quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+            store.extend(quads)
