@@ -224,7 +224,7 @@ def run_build(
         changed = Added(*(a + b for a, b in zip(changed.__dict__.values(), added.__dict__.values(), strict=True)))
         sources, following = following or [], next(batches, None) if following is not None else None
     if several and changed.papers:
-        recount_pairs(db, base)
+        recount_pairs(db, base, bulk=new_store)
     if on_disk is not None:  # the result reads the store read-only, so that the next update may open it
         db.flush()
         del db

@@ -550,10 +550,12 @@ def _drop_pairs(db: _Store, members: set[ox.NamedNode], link: ox.NamedNode, grap
         db.remove_subject(node, graph)
 
 
-def recount_pairs(store: ox.Store, base: str = DEFAULT_BASE) -> None:
-    """Count every collaboration and co-occurrence pair of the stored graph afresh (bounded memory)."""
+def recount_pairs(store: ox.Store, base: str = DEFAULT_BASE, *, bulk: bool = False) -> None:
+    """Count every collaboration and co-occurrence pair of the stored graph afresh (bounded memory;
+    ``bulk``: write without a transaction, for a new store)."""
     terms = Terms(base)
     db = _Store(store, terms)
+    db.bulk = bulk
     techniques = {s.value for s in db.subjects(TYPE, P.technique, terms.concepts)}
     for link, graph, kind, prefix, keep in (
         (P.author, terms.collaborations, "collaboration", f"{base}person/", None),
@@ -571,11 +573,11 @@ def recount_pairs(store: ox.Store, base: str = DEFAULT_BASE) -> None:
         del groups
         store.clear_graph(graph)
         write = emit.collaboration_triples if kind == "collaboration" else emit.cooccurrence_triples
-        for start in range(0, len(found), 50_000):
-            quads = []
-            for a, b, papers, newman in found[start : start + 50_000]:
-                first, second = ox.NamedNode(names[a]), ox.NamedNode(names[b])
-                pair = Pair(first.value, second.value, papers, newman / NEWMAN_SCALE)
-                triples = write(terms.pair(kind, first, second, prefix), first, second, pair)
-                quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-            store.extend(quads)
+        for a, b, papers, newman in found:
+            first, second = ox.NamedNode(names[a]), ox.NamedNode(names[b])
+            pair = Pair(first.value, second.value, papers, newman / NEWMAN_SCALE)
+            db.put(write(terms.pair(kind, first, second, prefix), first, second, pair), graph)
+            if len(db.pending) >= 100_000:
+                db.flush()
+        db.flush()
+        del found, names
