@@ -213,6 +213,13 @@ def _add_analysis_commands(commands: argparse._SubParsersAction[argparse.Argumen
         "--engine", choices=("oxigraph", "rdflib"), default="oxigraph", help="SPARQL engine (default: oxigraph)"
     )
     query.add_argument(
+        "--store",
+        type=Path,
+        metavar="DIR",
+        help="query the store that 'kg build --update' keeps (e.g. output/store) instead of --graph: "
+        "nothing to load, so large graphs answer at once",
+    )
+    query.add_argument(
         "--endpoint",
         metavar="URL",
         help="run the query at a remote SPARQL query endpoint (e.g. http://localhost:7878/query) instead of --graph",
@@ -365,7 +372,9 @@ def _query(args: argparse.Namespace) -> int:
             print(f"kg query: {err}", file=sys.stderr)
             return EXIT_NOTHING_BUILT
         return _show(table, args.format)
-    table = explore.query_graph(args.graph, args.name, text=text, params=_params(args.param), engine=args.engine)
+    table = explore.query_graph(
+        args.graph, args.name, text=text, params=_params(args.param), engine=args.engine, store=args.store
+    )
     return _show(table, args.format)
 
 
@@ -524,9 +533,19 @@ def _print_problems(result: BuildResult) -> None:
 
 
 def _summary(result: BuildResult) -> str:
-    concepts = result.concept_counts()
     errors = sum(p.severity == "error" for p in result.problems)
     warnings = len(result.problems) - errors
+    problems = f"Problems: {errors} errors, {warnings} warnings" + (" (listed on stderr)." if result.problems else ".")
+    stored = []
+    if result.stored:
+        added = result.added
+        stored.append(
+            f"Store {result.stored}: added {len(added.sources)} files ({len(added.skipped)} unchanged, skipped); "
+            f"wrote {len(added.papers)} papers."
+        )
+        if not result.outputs:  # an update only: the counts below would read the whole store
+            return "\n".join([*stored, f"The graph has {result.papers} papers. {problems}"])
+    concepts = result.concept_counts()
     lines = [
         f"Built {result.papers} papers, {result.count_type(SCHEMA.Person)} authors, "
         f"{result.count_type(KG.Digest)} digest days "
@@ -536,15 +555,9 @@ def _summary(result: BuildResult) -> str:
         f"Papers with a technique: {result.with_technique} of {result.papers}. Discovered concepts: "
         f"{result.count_type(KG.DiscoveredConcept)}. Summaries that may describe another paper "
         f"(kg:summaryMismatch): {result.count_subjects(KG.summaryMismatch)}.",
-        f"Triples: {result.triples}. Problems: {errors} errors, {warnings} warnings"
-        + (" (listed on stderr)." if result.problems else "."),
+        f"Triples: {result.triples}. {problems}",
+        *stored,
     ]
-    if result.stored:
-        added = result.added
-        lines.append(
-            f"Store {result.stored}: added {len(added.sources)} files ({len(added.skipped)} unchanged, skipped); "
-            f"wrote {len(added.papers)} papers."
-        )
     lines += [f"Wrote {path}" for path in result.outputs]
     return "\n".join(lines)
 

@@ -26,8 +26,11 @@ from kg.queries import Engine, OxigraphEngine, QueryError, RdflibEngine, Table, 
 from kg.store import check_graph_file, load_network, load_store
 
 
-def open_engine(graph: Path, engine: str = "oxigraph") -> Engine:
-    """A SPARQL engine over the Turtle file ``graph``: ``oxigraph`` (fast) or ``rdflib``."""
+def open_engine(graph: Path, engine: str = "oxigraph", store: Path | None = None) -> Engine:
+    """A SPARQL engine over the Turtle file ``graph``: ``oxigraph`` (fast) or ``rdflib``; or Oxigraph
+    over the store folder that ``kg build --update`` keeps (``store``)."""
+    if store is not None:
+        return OxigraphEngine.from_store(store)
     if engine == "rdflib":
         return RdflibEngine(Graph().parse(check_graph_file(graph), format="turtle"))
     return OxigraphEngine(load_store(graph))
@@ -40,12 +43,13 @@ def query_graph(
     text: str | None = None,
     params: Mapping[str, str] | None = None,
     engine: str = "oxigraph",
+    store: Path | None = None,
 ) -> Table:
-    """A shipped query by ``name``, or else the user's own query ``text``, over the graph file."""
+    """A shipped query by ``name``, or else the user's own query ``text``, over the graph file (or store)."""
     if not name and not (text or "").strip():
         raise QueryError("give a query name or --file")
     query = named_query(name) if name else parse_query(text or "", "query")
-    return select(open_engine(graph, engine), query, params or {})
+    return select(open_engine(graph, engine, store), query, params or {})
 
 
 def collaborators(graph: Path, author: str) -> Table:

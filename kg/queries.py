@@ -182,8 +182,9 @@ class OxigraphEngine:
 
     name = "oxigraph"
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, union: bool = False) -> None:
         self.store = store
+        self.union = union  # query the union of the named graphs (a build store keeps its parts in them)
 
     @classmethod
     def from_turtle(cls, path: Path) -> OxigraphEngine:
@@ -191,11 +192,18 @@ class OxigraphEngine:
 
         return cls(load_store(path))
 
+    @classmethod
+    def from_store(cls, path: Path) -> OxigraphEngine:
+        """The store folder of ``kg build --update``, opened read-only (a running update may hold it)."""
+        from kg.store import open_build_store
+
+        return cls(open_build_store(path), union=True)
+
     def run(self, text: str, bindings: Mapping[str, str | int]) -> Table:
         subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(k): _ox_literal(v) for k, v in bindings.items()
         }
-        solutions = self.store.query(text, substitutions=subs)
+        solutions = self.store.query(text, substitutions=subs, use_default_graph_as_union=self.union)
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryError("only SELECT queries are supported")
         columns = tuple(v.value for v in solutions.variables)

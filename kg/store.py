@@ -47,6 +47,16 @@ def load_store(path: Path) -> ox.Store:
     return store
 
 
+def open_build_store(path: Path) -> ox.Store:
+    """The store that ``kg build --update`` keeps, read-only; ``GraphFileError`` if there is none."""
+    if not (path / "CURRENT").is_file():
+        raise GraphFileError(f"{path}: no store here; make one with 'kg build --update ... --out DIR' (DIR/store)")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as err:
+        raise GraphFileError(f"{path}: cannot open the store: {err}") from err
+
+
 def load_network(path: Path) -> nx.DiGraph[str]:
     """``kg.network.to_networkx`` of the graph in the Turtle file ``path``."""
     return to_networkx(OxigraphTriples(load_store(path)))

@@ -139,3 +139,27 @@ def test_corpus_days_added_in_batches_give_the_full_build(tmp_path: Path, batche
     # the store survives being reopened by a new process and adding nothing
     shutil.rmtree(tmp_path / "full")
     assert update(files, tmp_path / "inc") == expected
+
+
+def test_every_named_query_gives_the_same_rows_on_the_store_as_on_graph_ttl(tmp_path: Path) -> None:
+    from kg.explore import query_graph
+    from kg.queries import named_query, query_names
+
+    out = tmp_path / "out"
+    run_build([], out, html=False, store=out / "store", workers=1)
+    params = {"technique": "Diffusion Transformer", "author": "Sara Hooker", "arxiv": "2412.01199"}
+    answered = 0
+    for name in query_names():
+        own = {p.name: params[p.name] for p in named_query(name).params if p.name in params}
+        on_file = query_graph(out / "graph.ttl", name, params=own)
+        on_store = query_graph(out / "graph.ttl", name, params=own, store=out / "store")
+        assert on_store.rows == on_file.rows, name
+        answered += bool(on_file.rows)
+    assert answered >= 8  # the example is small: no technique pair is in two papers, no top technique in 5
+
+
+def test_query_on_a_folder_without_a_store_says_how_to_make_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["query", "weeks", "--store", str(tmp_path)]) == 2
+    assert "kg build --update" in capsys.readouterr().err
