@@ -286,9 +286,14 @@ def bench_scale(
         days = write_synthetic(real, size, work, results, args)
         files = list(days.iterdir())
         megabytes = sum(f.stat().st_size for f in files) / MB
-        progress(f"scale: kg build --no-html of {size:,} papers")
         out = work / f"scale-{size}"
-        run = run_measured(kg_build(days, "--out", out, "--no-html"), work / "logs" / f"scale-{size}")
+        shutil.rmtree(out, ignore_errors=True)
+        # The largest build keeps its store (--update into a new folder: the same batched build into
+        # a store on disk that a plain build of this size makes in a temporary folder), for the
+        # update and query parts.
+        keep_store = ("--update",) if size == max(sizes) else ()
+        progress(f"scale: kg build --no-html {' '.join(keep_store)} of {size:,} papers")
+        run = run_measured(kg_build(days, "--out", out, "--no-html", *keep_store), work / "logs" / f"scale-{size}")
         papers, triples = run.number(r"Built (\d+) papers"), run.number(r"Triples: (\d+)")
         results.full_build[size] = run.wall
         if size == max(sizes):
@@ -371,11 +376,13 @@ def bench_update(real: list[Paper], size: int, work: Path, results: Results, arg
     new = write_days(
         synthetic_listings(real, 2 * args.per_day, seed=args.seed, per_day=args.per_day, start=start), work / "new-days"
     )
-    out = work / f"update-{size}"
-    shutil.rmtree(out, ignore_errors=True)  # a store left by an earlier run would skip every file
+    out = work / f"scale-{size}"
     logs = work / "logs"
-    steps = [
-        (f"create the store from {size:,} papers", days, "--no-html", "update-create"),
+    steps = []
+    if not (out / "store").is_dir():  # the scale part did not run: make the store here
+        shutil.rmtree(out, ignore_errors=True)
+        steps.append((f"create the store from {size:,} papers", days, "--no-html", "update-create"))
+    steps += [
         (f"add day {new[0].stem} --no-export", new[0], "--no-export", "update-day"),
         ("add the same day again --no-export", new[0], "--no-export", "update-again"),
         (f"add day {new[1].stem}, export graph.ttl", new[1], "--no-html", "update-export"),
@@ -404,8 +411,6 @@ def bench_update(real: list[Paper], size: int, work: Path, results: Results, arg
         rows,
     )
     print("\ntarget: one new day in under 5% of a full rebuild")
-    if not args.keep:
-        shutil.rmtree(out)
 
 
 def _store_line(run: Run) -> str:
@@ -426,13 +431,24 @@ def bench_queries(real: list[Paper], work: Path, results: Results, args: argpars
             f"arxiv={synthetic_id(index, args.per_day)}",
         ]
         size = results.largest_graph.parent.name.removeprefix("scale-")
+        store = results.largest_graph.parent / "store"
+        if store.is_dir():  # query the store (kg query --store): loading 16M triples would need ~6 GB
+            params.append(f"store={store}")
         graphs.append((f"the {int(size):,}-paper synthetic graph", results.largest_graph, params))
     for label, graph, params in graphs:
         if graph is None or not graph.is_file():
             print(f"\nNamed queries on {label}: no graph (run the corpus part)")
             continue
         progress(f"queries: {label}")
-        args_ = bench_script("query_times.py", graph, "--no-cli", *(a for p in params for a in ("--param", p)))
+        store = [p.split("=", 1)[1] for p in params if p.startswith("store=")]
+        params = [p for p in params if not p.startswith("store=")]
+        args_ = bench_script(
+            "query_times.py",
+            graph,
+            "--no-cli",
+            *(a for p in params for a in ("--param", p)),
+            *(("--store", store[0]) if store else ()),
+        )
         run = run_measured(args_, work / "logs" / f"queries-{graph.parent.name}")
         print(f"\nNamed queries on {label} (Oxigraph, median of 3; peak {run.peak_mb:,.0f} MB)\n")
         print(run.stdout.rstrip())

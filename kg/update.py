@@ -70,6 +70,7 @@ _LISTING = _st("listing")
 _DISCOVERED = _st("discovered")
 _DISCOVERED_IN = _st("discoveredIn")
 _BASE_OF = _st("baseOf")
+_DISCOVERIES = _st("discoveries")
 PARALLEL_FROM = 400  # papers: below this, extracting in one process is faster than starting workers
 
 
@@ -263,7 +264,7 @@ def add_sources(
         after_discovered.update(c.key for c in found[arxiv_id][0].discovered)
     _update_people(db, before.authors, merged)
     known = {terms.paper(i): e.discovered for i, (e, _) in found.items()}
-    changed_kinds = _update_discovered(db, vocab, before.discovered | after_discovered, known)
+    changed_kinds = _update_discovered(db, vocab, before.discovered | after_discovered, known, before.discovered)
     concepts = before.concepts | {terms.concept(m.concept) for e, _ in found.values() for m in e.mentions}
     bases = before.bases | {terms.concept(b) for e, _ in found.values() for c in e.discovered for b in c.broader}
     _update_curated(db, vocab, concepts | bases)
@@ -401,42 +402,82 @@ def _id_of(paper: ox.NamedNode) -> str:
     return unquote(paper.value.rsplit("/paper/", 1)[-1])
 
 
+@dataclass(frozen=True)
+class Discoveries:
+    """What the papers that found one discovered concept say of it, kept so that it can grow.
+
+    The concept is that of the paper with the lowest arXiv id, with the alphabetically first of
+    every paper's spelling as its prefLabel and every other spelling and abbreviation as altLabels;
+    none of that depends on the order papers come in.
+    """
+
+    first: str  # the lowest arXiv id that found it
+    base: Concept  # as that paper found it
+    count: int = 1
+    prefs: tuple[str, ...] = ()
+    alts: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, arxiv_id: str, concept: Concept) -> Discoveries:
+        return cls(arxiv_id, concept, 1, (concept.pref_label,), concept.alt_labels)
+
+    def add(self, arxiv_id: str, concept: Concept) -> Discoveries:
+        first, base = min((self.first, self.base), (arxiv_id, concept), key=lambda t: t[0])
+        prefs = tuple(sorted({*self.prefs, concept.pref_label}))
+        alts = tuple(sorted({*self.alts, *concept.alt_labels}))
+        return Discoveries(first, base, self.count + 1, prefs, alts)
+
+    def concept(self) -> Concept:
+        if self.count == 1:
+            return self.base
+        prefs = sorted(set(self.prefs))
+        return replace(self.base, pref_label=prefs[0], alt_labels=tuple(sorted({*self.alts, *prefs[1:]})))
+
+
 def _update_discovered(
-    db: _Store, vocab: Vocabulary, keys: set[str], known: dict[ox.NamedNode, tuple[Concept, ...]]
+    db: _Store,
+    vocab: Vocabulary,
+    keys: set[str],
+    known: dict[ox.NamedNode, tuple[Concept, ...]],
+    refold: set[str],
 ) -> set[ox.NamedNode]:
-    """Rewrite discovered concepts from every paper that found them (``known``: papers just
-    extracted, the others read from the store); the concepts whose kind changed."""
+    """Rewrite discovered concepts (``known``: what the papers just extracted found); the concepts
+    whose kind changed. A concept that a rewritten paper had found (``refold``) is made again from
+    every paper that finds it now; any other grows by the new papers only."""
     terms = db.terms
     changed: set[ox.NamedNode] = set()
-    for key in sorted(keys):
+    new: dict[str, list[tuple[str, Concept]]] = defaultdict(list)
+    for paper, concepts in known.items():
+        for c in concepts:
+            new[c.key].append((_id_of(paper), c))
+    for key in sorted(keys - vocab.concepts.keys()):
         node = terms.concept(key)
+        stored = db.objects(node, _DISCOVERIES, terms.state)
+        found: Discoveries | None = None
+        if key in refold or not stored:
+            for arxiv_id, paper in sorted((_id_of(p), p) for p in db.objects(node, _DISCOVERED_IN, terms.state)):
+                in_paper = known.get(paper)
+                if in_paper is None:
+                    in_paper = tuple(from_json(Concept, x.value) for x in db.objects(paper, _DISCOVERED, terms.state))
+                for c in in_paper:
+                    if c.key == key:
+                        found = found.add(arxiv_id, c) if found else Discoveries.of(arxiv_id, c)
+        else:
+            found = from_json(Discoveries, stored[0].value)
+            for arxiv_id, c in new.get(key, ()):
+                found = found.add(arxiv_id, c)
+        for literal in stored:
+            db.store.remove(ox.Quad(node, _DISCOVERIES, literal, terms.state))
         kinds_before = set(db.objects(node, TYPE, terms.concepts))
-        concept: Concept | None = None
-        for paper in sorted(db.objects(node, _DISCOVERED_IN, terms.state), key=lambda p: _id_of(p)):
-            in_paper = known.get(paper)
-            if in_paper is None:
-                in_paper = tuple(from_json(Concept, lit.value) for lit in db.objects(paper, _DISCOVERED, terms.state))
-            for found in in_paper:
-                if found.key == key:
-                    concept = _merge_concepts(concept, found)
-        if key in vocab.concepts:
-            continue
         db.remove_subject(node, terms.concepts)
-        triples = emit.concept_triples(terms, concept) if concept is not None else []
+        triples = emit.concept_triples(terms, found.concept()) if found is not None else []
         db.put(triples, terms.concepts)
+        if found is not None:
+            db.put([ox.Triple(node, _DISCOVERIES, ox.Literal(to_json(found)))], terms.state)
         if {t.object for t in triples if t.predicate == TYPE} != kinds_before:
             changed.add(node)
     db.flush()
     return changed
-
-
-def _merge_concepts(old: Concept | None, new: Concept) -> Concept:
-    """Discovered concepts with one key: the alphabetically first spelling as prefLabel, all abbreviations."""
-    if old is None:
-        return new
-    labels = sorted({old.pref_label, new.pref_label})
-    alts = tuple(sorted(set(old.alt_labels) | set(new.alt_labels) | set(labels[1:])))
-    return replace(old, pref_label=labels[0], alt_labels=alts)
 
 
 def _update_curated(db: _Store, vocab: Vocabulary, concepts: set[ox.NamedNode]) -> None:
