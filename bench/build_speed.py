@@ -189,7 +189,7 @@ def describe_machine() -> list[tuple[str, str]]:
     )
     ram = re.search(r"MemTotal:\s+(\d+) kB", _read("/proc/meminfo"))
     commit = _git("rev-parse", "--short", "HEAD")
-    if _git("status", "--porcelain", "--", "kg"):
+    if _git("status", "--porcelain", "--", "kg") != "?":  # "?" is what _git gives for no output
         commit += " (with uncommitted changes in kg/)"
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return [
