@@ -137,7 +137,7 @@ def _hash_text(name: str) -> str:
 
 
 BATCH_PAPERS = 4000  # a build reads, extracts and stores this many papers at a time, then the next
-IN_MEMORY_BYTES = 24 * 1024 * 1024  # larger inputs are built in a store on disk (RAM: ~400 bytes a triple)
+IN_MEMORY_BYTES = 12 * 1024 * 1024  # larger inputs are built in a store on disk (RAM: ~400 bytes a triple)
 
 
 def _batches(inputs: Sequence[Path | str], max_bytes: int, batch: int) -> Iterator[list[Source]]:
