@@ -129,7 +129,7 @@ def test_json_file_gives_every_api_fact() -> None:
     assert describe.abstract_en.startswith("This example abstract was written by the papers-kg developers. It")
     assert describe.published == dt.date(2025, 4, 22)
     assert (describe.code_url, describe.project_url) == (
-        "https://github.com/NVlabs/describe-anything",
+        "https://github.com/NVlabs/describe-anything/",
         "https://describe-anything.github.io",  # the stray space before it is gone
     )
     assert describe.votes == 24 and describe.line == 2
