@@ -271,14 +271,12 @@ def add_sources(
     dates = before.dates | {terms.digest(d) for m in merged.values() for d in m.dates}
     dates |= {terms.digest(p.date) for s in new for p in s.digest.papers if p.date is not None}
     _update_digests(db, dates)
-    if not pairs:
-        pass
-    elif fresh:  # every paper is in memory: count the pairs from there
+    if pairs and fresh:  # every paper is in memory: count the pairs from there
         author_groups = [[terms.person(a).value for a in merged[i].paper.authors] for i in ids]
         _update_collaborations(db, before.authors | after_authors, author_groups)
         concept_groups = [[terms.concept(m.concept).value for m in found[i][0].mentions] for i in ids]
         _update_cooccurrences(db, concepts | changed_kinds, concept_groups)
-    else:
+    elif pairs:
         _update_collaborations(db, before.authors | after_authors)
         _update_cooccurrences(db, concepts | changed_kinds)
     return Added(tuple(sorted(affected)), tuple(s.key for s in new), tuple(skipped), tuple(problems))
