@@ -2,10 +2,10 @@
 reading the shipped files).
 
 Each ``.rq`` file starts with comment lines: a description, then one ``# @param NAME TYPE [>= MIN]
-[= DEFAULT] help`` line per parameter. Values go in by binding (rdflib ``initBindings``, Oxigraph
-``substitutions``), never by formatting query text, so a name with quotes or braces is just a
-name. Each query projects its parameters (Oxigraph binds only projected variables); the result
-leaves them out.
+[= DEFAULT] help`` line per parameter. Values go in as values: rdflib's ``initBindings``, and for
+Oxigraph and remote endpoints a ``VALUES`` row of escaped literals (``inline_values``); never is a
+value pasted into the query's structure, so a name with quotes or braces is just a name. Each
+query projects its parameters; the result leaves them out.
 
 >>> from kg.build import build_graph
 >>> from kg.parse import parse_digest
@@ -200,10 +200,10 @@ class OxigraphEngine:
         return cls(open_build_store(path), union=True)
 
     def run(self, text: str, bindings: Mapping[str, str | int]) -> Table:
-        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(k): _ox_literal(v) for k, v in bindings.items()
-        }
-        solutions = self.store.query(text, substitutions=subs, use_default_graph_as_union=self.union)
+        # The values go in as a VALUES row of escaped literals (inline_values), not as Oxigraph's
+        # substitutions: those are applied after the query is planned, so a technique query scanned
+        # every mention (0.12 s on the corpus) where a VALUES row lets it look them up (0.002 s).
+        solutions = self.store.query(inline_values(text, bindings), use_default_graph_as_union=self.union)
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryError("only SELECT queries are supported")
         columns = tuple(v.value for v in solutions.variables)
@@ -344,12 +344,6 @@ def _json_value(term: Mapping[str, str] | None) -> Value:
     if term.get("type") in ("literal", "typed-literal") and datatype in _FLOATS:
         return float(term["value"])
     return term["value"]
-
-
-def _ox_literal(value: str | int) -> ox.Literal:
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=ox.NamedNode(str(XSD.integer)))
-    return ox.Literal(value)
 
 
 # -- output ------------------------------------------------------------------------------------
