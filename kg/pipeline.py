@@ -30,7 +30,7 @@ from kg.build import store_graph
 from kg.emit import Terms
 from kg.evaluate import GoldPaper, Score, found_techniques, parse_generic, parse_gold, score_papers
 from kg.export import write_html, write_store_turtle
-from kg.load import DEFAULT_MAX_BYTES, InputFile, example_digests, find_inputs, read_digest
+from kg.load import DEFAULT_MAX_BYTES, InputFile, digest_from_bytes, example_digests, find_inputs, read_digest
 from kg.mentions import Extractor
 from kg.model import Concept, Problem
 from kg.namespace import DEFAULT_BASE, KG, SCHEMA, check_base
@@ -78,7 +78,7 @@ class BuildResult:
         return len(self._typed(cls))
 
     def _typed(self, cls: URIRef) -> set[ox.NamedNode]:
-        return {q.subject for q in self.store.quads_for_pattern(None, _ox(RDF.type), _ox(cls), None)}  # type: ignore[misc]
+        return _typed(self.store, cls)
 
     def concept_counts(self) -> dict[str, int]:
         """Concepts per kind; ``discoveredconcept``: discovered concepts of no known kind."""
@@ -109,6 +109,11 @@ def _ox(iri: URIRef) -> ox.NamedNode:
     return ox.NamedNode(str(iri))
 
 
+def _typed(store: ox.Store, cls: URIRef) -> set[ox.NamedNode]:
+    """The subjects of ``a cls`` in the store."""
+    return {q.subject for q in store.quads_for_pattern(None, _ox(RDF.type), _ox(cls), None)}  # type: ignore[misc]
+
+
 def find_sources(inputs: Sequence[Path | str]) -> list[InputFile]:
     """The files to read (folders searched); raises ``InputError`` for a path that does not exist."""
     return find_inputs(Path(p) for p in inputs)
@@ -117,11 +122,13 @@ def find_sources(inputs: Sequence[Path | str]) -> list[InputFile]:
 def read_source(found: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     """One input file, parsed and fingerprinted (its key is its absolute path)."""
     path = found.path
-    digest = read_digest(path, max_bytes, searched=found.searched)
     try:
-        data = path.read_bytes() if path.stat().st_size <= max_bytes else b""
+        data = path.read_bytes() if path.stat().st_size <= max_bytes else None
     except OSError:
-        data = b""
+        data = None
+    if data is None:  # too large or unreadable: read_digest says which, without reading it
+        return Source(str(path.resolve()), read_digest(path, max_bytes, searched=found.searched), "")
+    digest = digest_from_bytes(data, str(path), max_bytes, searched=found.searched)
     return Source(str(path.resolve()), digest, hashlib.sha256(data).hexdigest())
 
 
@@ -140,14 +147,15 @@ BATCH_PAPERS = 4000  # a build reads, extracts and stores this many papers at a 
 IN_MEMORY_BYTES = 12 * 1024 * 1024  # larger inputs are built in a store on disk (RAM: ~400 bytes a triple)
 
 
-def _batches(inputs: Sequence[Path | str], max_bytes: int, batch: int) -> Iterator[list[Source]]:
-    """The inputs parsed a batch at a time, so that only one batch of papers is in memory."""
-    if not inputs:
-        yield read_sources(inputs)
+def _batches(files: list[InputFile] | None, max_bytes: int, batch: int) -> Iterator[list[Source]]:
+    """The files (``None``: the bundled example) parsed a batch at a time, so that only one batch of
+    papers is in memory."""
+    if files is None:
+        yield read_sources([])
         return
     current: list[Source] = []
     papers = 0
-    for found in find_sources(inputs):
+    for found in files:
         source = read_source(found, max_bytes)
         current.append(source)
         papers += len(source.digest.papers)
@@ -158,9 +166,9 @@ def _batches(inputs: Sequence[Path | str], max_bytes: int, batch: int) -> Iterat
         yield current
 
 
-def _input_bytes(inputs: Sequence[Path | str]) -> int:
+def _input_bytes(files: list[InputFile] | None) -> int:
     total = 0
-    for found in find_sources(inputs) if inputs else ():
+    for found in files or ():
         with contextlib.suppress(OSError):
             total += found.path.stat().st_size
     return total
@@ -191,8 +199,9 @@ def run_build(
     on disk in ``out_dir``, so that memory stays bounded.
     """
     check_base(base)
+    files = find_sources(inputs) if inputs else None
     scratch = None
-    if store is None and out_dir is not None and _input_bytes(inputs) > IN_MEMORY_BYTES:
+    if store is None and out_dir is not None and _input_bytes(files) > IN_MEMORY_BYTES:
         out_dir.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
     on_disk = store or scratch
@@ -201,12 +210,12 @@ def run_build(
     if on_disk is not None:
         on_disk.parent.mkdir(parents=True, exist_ok=True)
     db = ox.Store(str(on_disk)) if on_disk is not None else ox.Store()
-    files: list[str] = []
+    read: list[str] = []
     problems: list[Problem] = []
     changed = Added((), (), (), ())
     # In memory, the whole input is one batch; on disk, batches follow one another, and when there
     # are several, the pairs are counted once at the end rather than after each.
-    batches = _batches(inputs, max_bytes, batch if on_disk is not None else 2**62)
+    batches = _batches(files, max_bytes, batch if on_disk is not None else 2**62)
     sources = next(batches, [])
     following = next(batches, None)
     several = following is not None
@@ -217,7 +226,7 @@ def run_build(
         )
         skipped = set(added.skipped)
         for source in sources:
-            files.append(source.digest.source)
+            read.append(source.digest.source)
             if source.key not in skipped:
                 problems.extend(source.digest.problems)
         problems.extend(added.problems)
@@ -231,7 +240,7 @@ def run_build(
         gc.collect()
         db = ox.Store.read_only(str(on_disk))
     outputs: list[Path] = []
-    papers = len({q.subject for q in db.quads_for_pattern(None, _ox(RDF.type), _ox(SCHEMA.ScholarlyArticle), None)})
+    papers = len(_typed(db, SCHEMA.ScholarlyArticle))
     network = None
     if out_dir is not None and papers and export:
         outputs.append(write_store_turtle(db, out_dir / "graph.ttl", base))
@@ -241,7 +250,7 @@ def run_build(
             outputs.append(
                 write_html(OxigraphTriples(db), network, page, title=f"papers-kg: {papers} papers", max_nodes=max_nodes)
             )
-    result = BuildResult(db, base, tuple(files), tuple(problems), tuple(outputs), changed, store)
+    result = BuildResult(db, base, tuple(read), tuple(problems), tuple(outputs), changed, store)
     if network is not None:
         result.__dict__["network"] = network  # already computed: seed the cached property
     if scratch is not None:  # the temporary store goes when the result does

@@ -170,9 +170,6 @@ class _Store:
         else:
             self.store.extend(quads)
 
-    def state(self, s: ox.NamedNode, p: ox.NamedNode, o: Any) -> None:
-        self.store.add(ox.Quad(s, p, o, self.terms.state))
-
 
 def check_store(store: ox.Store, base: str, fingerprint: str) -> None:
     """Stamp an empty store; raise ``StoreMismatch`` if a used one was made differently."""
