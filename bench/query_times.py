@@ -34,10 +34,14 @@ class QueryTime:
     seconds: float
     rows: int
     params: dict[str, str]
+    limited: float | None = None  # seconds for the first ``--limit`` rows (kg query --limit)
 
 
-def time_queries(engine: Engine, params: Mapping[str, str] = PARAMS, repeat: int = 3) -> list[QueryTime]:
-    """Every shipped query, each run ``repeat`` times with the parameters it declares.
+def time_queries(
+    engine: Engine, params: Mapping[str, str] = PARAMS, repeat: int = 3, limit: int = 0
+) -> list[QueryTime]:
+    """Every shipped query, each run ``repeat`` times with the parameters it declares (and, with a
+    ``limit``, as many times for its first ``limit`` rows).
 
     >>> import pyoxigraph as ox
     >>> timings = time_queries(OxigraphEngine(ox.Store()), repeat=1)
@@ -48,12 +52,16 @@ def time_queries(engine: Engine, params: Mapping[str, str] = PARAMS, repeat: int
     for name in query_names():
         query = named_query(name)
         given = {p.name: params[p.name] for p in query.params if p.name in params}
-        times = []
+        times, first = [], []
         for _ in range(repeat):
             start = time.perf_counter()
             rows = len(select(engine, query, given).rows)
             times.append(time.perf_counter() - start)
-        out.append(QueryTime(name, statistics.median(times), rows, given))
+            if limit:
+                start = time.perf_counter()
+                select(engine, query, given, limit)
+                first.append(time.perf_counter() - start)
+        out.append(QueryTime(name, statistics.median(times), rows, given, statistics.median(first) if first else None))
     return out
 
 
@@ -73,6 +81,7 @@ def main() -> None:
     parser.add_argument("--no-cli", action="store_true", help="skip the whole `kg query` command times")
     parser.add_argument("--store", type=Path, help="query this kg build --update store instead of loading GRAPH")
     parser.add_argument("--repeat", type=int, default=3, help="runs per query; the median is shown (default: 3)")
+    parser.add_argument("--limit", type=int, default=0, help="also time each query's first N rows (kg query --limit N)")
     args = parser.parse_args()
     if not args.graph.is_file():
         parser.exit(1, f"{args.graph}: no graph; run: kg build ../shared/corpus/daily-papers-ko --out out/\n")
@@ -80,10 +89,13 @@ def main() -> None:
     start = time.perf_counter()
     engine = OxigraphEngine.from_store(args.store) if args.store else OxigraphEngine.from_turtle(args.graph)
     print(f"load {args.graph} into Oxigraph: {time.perf_counter() - start:.2f} s ({len(engine.store):,} triples)")
-    timings = time_queries(engine, params, args.repeat)
+    timings = time_queries(engine, params, args.repeat, args.limit)
     columns = ("query", "query s", "rows") + (() if args.no_cli else ("kg query s",))
+    columns += (f"first {args.limit} s",) if args.limit else ()
     rows: list[tuple[Value, ...]] = [
-        (t.name, f"{t.seconds:.3f}", t.rows) + (() if args.no_cli else (f"{time_command(args.graph, t):.2f}",))
+        (t.name, f"{t.seconds:.3f}", t.rows)
+        + (() if args.no_cli else (f"{time_command(args.graph, t):.2f}",))
+        + ((f"{t.limited:.3f}",) if t.limited is not None else ())
         for t in timings
     ]
     print(format_table(Table(columns, rows)))

@@ -149,6 +149,7 @@ QUERY_EXAMPLES = (
     "kg query --list                                  the shipped queries and their parameters",
     'kg query coauthors --param author="Luke Zettlemoyer"',
     "kg query top-collaborations --param min=5 --format csv",
+    "kg query top-collaborations --limit 20            the 20 strongest pairs",
     "kg query papers-by-technique --param technique=3DGS --format json",
     "kg query technique-trend --param technique=DiT",
     "kg query --file my.rq --graph out/graph.ttl       your own SELECT",
@@ -209,6 +210,13 @@ def _add_analysis_commands(commands: argparse._SubParsersAction[argparse.Argumen
         "--param", action="append", default=[], metavar="KEY=VALUE", help="a parameter value (repeatable)"
     )
     query.add_argument("--list", action="store_true", help="list the shipped queries and their parameters")
+    query.add_argument(
+        "--limit",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="the first N rows only (ranked queries list their best first); 0, the default, lists all",
+    )
     query.add_argument(
         "--engine", choices=("oxigraph", "rdflib"), default="oxigraph", help="SPARQL engine (default: oxigraph)"
     )
@@ -343,10 +351,11 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _show(table: Table, fmt: str) -> int:
+def _show(table: Table, fmt: str, limit: int = 0) -> int:
     print(format_table(table, fmt))
     if fmt == "table":
-        print(f"({len(table.rows)} rows)", file=sys.stderr)
+        more = "; there may be more: --limit 0 lists all" if limit and len(table.rows) == limit else ""
+        print(f"({len(table.rows)} rows{more})", file=sys.stderr)
     return EXIT_OK
 
 
@@ -366,16 +375,17 @@ def _query(args: argparse.Namespace) -> int:
         try:
             table = query_endpoint(
                 args.endpoint, args.name, text=text, params=_params(args.param), default_graphs=args.default_graph,
-                user=args.user, password_env=args.password_env,
+                user=args.user, password_env=args.password_env, limit=args.limit,
             )  # fmt: skip
         except EndpointError as err:
             print(f"kg query: {err}", file=sys.stderr)
             return EXIT_NOTHING_BUILT
-        return _show(table, args.format)
+        return _show(table, args.format, args.limit)
     table = explore.query_graph(
-        args.graph, args.name, text=text, params=_params(args.param), engine=args.engine, store=args.store
-    )
-    return _show(table, args.format)
+        args.graph, args.name, text=text, params=_params(args.param), engine=args.engine, store=args.store,
+        limit=args.limit,
+    )  # fmt: skip
+    return _show(table, args.format, args.limit)
 
 
 PUSH_EXAMPLES = """\

@@ -216,8 +216,9 @@ def query_endpoint(
     default_graphs: Sequence[str] = (),
     user: str | None = None,
     password_env: str = DEFAULT_PASSWORD_ENV,
+    limit: int | None = None,
 ) -> Table:
     """``kg query --endpoint``: a shipped query by ``name``, or the user's own ``text``, at a query endpoint."""
     query = named_query(name) if name else parse_query(text or "", "query")
     engine = EndpointEngine(Endpoint.connect(url, user, password_env), tuple(default_graphs))
-    return select(engine, query, params or {})
+    return select(engine, query, params or {}, limit)

@@ -44,12 +44,14 @@ def query_graph(
     params: Mapping[str, str] | None = None,
     engine: str = "oxigraph",
     store: Path | None = None,
+    limit: int | None = None,
 ) -> Table:
-    """A shipped query by ``name``, or else the user's own query ``text``, over the graph file (or store)."""
+    """A shipped query by ``name``, or else the user's own query ``text``, over the graph file (or
+    store); ``limit``: the first rows only."""
     if not name and not (text or "").strip():
         raise QueryError("give a query name or --file")
     query = named_query(name) if name else parse_query(text or "", "query")
-    return select(open_engine(graph, engine, store), query, params or {})
+    return select(open_engine(graph, engine, store), query, params or {}, limit)
 
 
 def collaborators(graph: Path, author: str) -> Table:

@@ -244,6 +244,9 @@ _TOKEN = re.compile(
 )
 
 
+_SKIP_COMMENT = re.compile(r"#[^\n]*")
+
+
 def inline_values(text: str, bindings: Mapping[str, str | int]) -> str:
     """``text`` with a ``VALUES`` row of the bindings at the start of every group graph pattern.
 
@@ -285,6 +288,46 @@ def inline_values(text: str, bindings: Mapping[str, str | int]) -> str:
     return "".join(out) + text[done:]
 
 
+_LIMIT = re.compile(r"\bLIMIT\s+(\d+)", re.IGNORECASE)
+
+
+def with_limit(text: str, limit: int) -> str:
+    """``text`` answering at most ``limit`` rows: a ``LIMIT`` after the query's last group, or its
+    own ``LIMIT`` lowered to ``limit`` when that is smaller. The limit is a checked whole number,
+    never text from the user.
+
+    >>> print(with_limit("SELECT ?s { ?s ?p '}' } ORDER BY ?s", 5))
+    SELECT ?s { ?s ?p '}' } ORDER BY ?s
+    LIMIT 5
+    <BLANKLINE>
+    >>> print(with_limit("SELECT ?s { ?s ?p ?o } LIMIT 50 # at most 50", 5))
+    SELECT ?s { ?s ?p ?o } LIMIT 5 # at most 50
+    """
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise QueryError(f"a row limit must be a whole number of 1 or more, got {limit!r}")
+    start, values, depth, word = 0, None, 0, ""
+    for m in _TOKEN.finditer(text):  # the end of the last top-level group, and a VALUES block after it
+        if m.lastgroup == "word":
+            word = m.group().upper()
+            if word == "VALUES" and depth == 0:
+                values = m.start()
+        elif m.lastgroup == "open":
+            depth += 1
+        elif m.lastgroup == "close" and depth:
+            depth -= 1
+            if depth == 0 and word != "VALUES":
+                start, values = m.end(), None
+    end = values if values is not None else len(text)
+    modifiers = _SKIP_COMMENT.sub(lambda m: " " * len(m.group()), text[start:end])  # comments blanked
+    own = _LIMIT.search(modifiers)
+    if own:
+        new = str(min(int(own.group(1)), limit))
+        return text[: start + own.start(1)] + new + text[start + own.end(1) :]
+    if values is not None:
+        return text[:values] + f"LIMIT {limit}\n" + text[values:]
+    return text.rstrip() + f"\nLIMIT {limit}\n"  # on its own line: the text may end in a comment
+
+
 def sparql_term(value: str | int) -> str:
     """A value as a SPARQL literal: escaped quotes, backslashes and line ends; integers typed.
 
@@ -297,10 +340,15 @@ def sparql_term(value: str | int) -> str:
     return f'"{escaped}"'
 
 
-def select(engine: Engine, query: Query, params: Mapping[str, str | int] | None = None) -> Table:
-    """Run ``query`` with its parameters bound; the parameter columns are left out of the result."""
+def select(
+    engine: Engine, query: Query, params: Mapping[str, str | int] | None = None, limit: int | None = None
+) -> Table:
+    """Run ``query`` with its parameters bound; the parameter columns are left out of the result.
+
+    ``limit`` keeps the first rows only (``with_limit``); ``None`` or 0 keeps them all.
+    """
     bindings = bind(query, params or {})
-    table = engine.run(query.text, bindings)
+    table = engine.run(with_limit(query.text, limit) if limit else query.text, bindings)
     keep = [i for i, c in enumerate(table.columns) if c not in bindings]
     return Table(tuple(table.columns[i] for i in keep), [tuple(row[i] for i in keep) for row in table.rows])
 

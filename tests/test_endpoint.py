@@ -92,6 +92,15 @@ def test_every_query_gives_the_embedded_rows_at_the_endpoint(pushed: Server, exa
     assert same_rows(pushed, example, name, params).rows, f"{name} gives no rows: the comparison proves nothing"
 
 
+@pytest.mark.parametrize("name", ["top-collaborations", "top-techniques", "technique-cooccurrence"])
+def test_a_row_limit_gives_the_first_rows_at_the_endpoint(pushed: Server, example: Path, name: str) -> None:
+    query = named_query(name)
+    params = {p.name: PARAMS[p.name] for p in query.params}
+    whole = select(embedded(example), query, params).rows
+    remote = select(EndpointEngine(Endpoint.connect(pushed.query)), query, params, limit=2)
+    assert len(whole) > 2 and remote.rows == whole[:2]
+
+
 @pytest.fixture(scope="module")
 def corpus_slice(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """12 digest days spread over the daily-papers-ko corpus (every 19th file), built as a user would."""

@@ -14,7 +14,7 @@ from kg.analysis import coauthor_graph, cooccurrence_graph, find_author, topic_c
 from kg.cli import main
 from kg.network import to_networkx
 from kg.pipeline import run_build
-from kg.queries import OxigraphEngine, QueryError, RdflibEngine, named_query, query_names, select
+from kg.queries import OxigraphEngine, QueryError, RdflibEngine, named_query, parse_query, query_names, select
 from kg.store import load_network
 
 # Parameters that give every shipped query rows on the bundled example.
@@ -48,6 +48,10 @@ def test_every_query_gives_the_same_rows_in_rdflib_and_oxigraph(
     assert rdflib_rows.columns == oxigraph_rows.columns
     assert rdflib_rows.rows == oxigraph_rows.rows
     assert rdflib_rows.rows, f"{name} gives no rows on the example: the comparison would prove nothing"
+    for engine in engines:  # kg query --limit: the first rows of the same answer
+        whole = rdflib_rows.rows
+        assert select(engine, query, params, limit=1).rows == whole[:1], engine.name
+        assert select(engine, query, params, limit=len(whole) + 5).rows == whole, engine.name
 
 
 @pytest.mark.parametrize(
@@ -178,6 +182,37 @@ def test_kg_query_csv_and_own_file(example: Path, tmp_path: Path, capsys: pytest
     code, out, _ = run(["query", "--file", str(own), "--graph", str(example), "--format", "csv"], capsys)
     lines = out.splitlines()
     assert code == 0 and lines[0] == "id" and len(lines) == 22  # header + the example's 21 papers
+
+
+@pytest.mark.parametrize(
+    ("text", "rows"),
+    [
+        ("SELECT ?id { ?p <https://schema.org/identifier> ?id } ORDER BY ?id", 3),  # no LIMIT of its own
+        ("SELECT ?id { ?p <https://schema.org/identifier> ?id } ORDER BY ?id LIMIT 2", 2),  # its own is smaller
+        ("SELECT ?id { ?p <https://schema.org/identifier> ?id } ORDER BY ?id limit 50", 3),  # its own is larger
+        ("SELECT ?id { ?p <https://schema.org/identifier> ?id } ORDER BY ?id # LIMIT 1", 3),  # LIMIT in a comment
+        # LIMIT in a string
+        ("SELECT ?id { ?p <https://schema.org/identifier> ?id FILTER (?id != 'LIMIT 1') } ORDER BY ?id", 3),
+        ("SELECT ?id { ?p <https://schema.org/identifier> ?id } ORDER BY ?id VALUES ?x { 1 }", 3),  # a trailing VALUES
+        ("SELECT ?id { ?p <https://schema.org/identifier> ?id } ORDER BY ?id OFFSET 1", 3),  # an OFFSET
+    ],
+)
+def test_a_row_limit_fits_the_users_own_query(
+    engines: tuple[RdflibEngine, OxigraphEngine], text: str, rows: int
+) -> None:
+    for engine in engines:
+        whole = select(engine, parse_query(text)).rows
+        assert select(engine, parse_query(text), limit=3).rows == whole[:rows], engine.name
+
+
+def test_kg_query_limit_says_when_rows_may_be_left_out(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["query", "top-collaborations", "--limit", "3", "--graph", str(example)], capsys)
+    assert code == 0 and len(out.splitlines()) == 2 + 3 and "--limit 0 lists all" in err
+    code, out, err = run(["query", "top-collaborations", "--limit", "1000", "--graph", str(example)], capsys)
+    assert code == 0 and "--limit 0" not in err
+    with pytest.raises(SystemExit) as usage:  # a negative limit is a usage error
+        main(["query", "top-collaborations", "--limit", "-1", "--graph", str(example)])
+    assert usage.value.code == 2 and "--limit" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
