@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 # only, so that `kg query` starts in a fraction of a second.
 
 EXIT_OK, EXIT_NOTHING_BUILT, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C (128 + SIGINT)
 
 BUILD_EXAMPLES = """\
 examples:
@@ -503,6 +504,7 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from kg.atomic import Busy
     from kg.pipeline import run_build
     from kg.update import StoreMismatch
 
@@ -529,6 +531,9 @@ def _build(args: argparse.Namespace) -> int:
     except OSError as err:  # the store is locked by another kg process, or unreadable
         print(f"kg build: cannot open the store: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except Busy as err:  # another build writes into the same folder or store
+        print(f"kg build: {err}", file=sys.stderr)
+        return EXIT_NOTHING_BUILT
     _print_problems(result)
     if not result.papers:
         print("kg build: no papers could be built; nothing was written", file=sys.stderr)
@@ -580,6 +585,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader (head, less) stopped early: not an error
         sys.stderr.close()
         return EXIT_OK
+    except KeyboardInterrupt:  # Ctrl-C: outputs are renamed into place only when complete
+        print(f"kg {args.command}: interrupted; files and stores written before are unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return code
 
 

@@ -26,6 +26,16 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
 
+from kg.atomic import (
+    SCRATCH_PREFIX,
+    begin_store_update,
+    commit_store_update,
+    discard,
+    folder_lock,
+    hold_lock,
+    remove_leftovers,
+    store_lock,
+)
 from kg.build import store_graph
 from kg.emit import Terms
 from kg.evaluate import GoldPaper, Score, found_techniques, parse_generic, parse_gold, score_papers
@@ -200,22 +210,57 @@ def run_build(
     """
     check_base(base)
     files = find_sources(inputs) if inputs else None
-    scratch = None
-    if store is None and out_dir is not None and _input_bytes(files) > IN_MEMORY_BYTES:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
-    on_disk = store or scratch
-    if store is not None and rebuild and store.exists():
-        shutil.rmtree(store)
-    if on_disk is not None:
-        on_disk.parent.mkdir(parents=True, exist_ok=True)
-    db = ox.Store(str(on_disk)) if on_disk is not None else ox.Store()
+    with contextlib.ExitStack() as held:
+        if out_dir is not None:  # one build at a time writes here; what a killed one left goes
+            held.enter_context(hold_lock(folder_lock(out_dir), out_dir, "kg build"))
+            remove_leftovers(out_dir)
+        if store is not None:
+            held.enter_context(hold_lock(store_lock(store), store, "kg build --update"))
+            work = begin_store_update(store, rebuild)
+            try:
+                read, problems, changed = _add_batches(
+                    ox.Store(str(work)), files, max_bytes, batch, base, vocabulary, workers
+                )
+                commit_store_update(store, work)
+            except BaseException:  # Ctrl-C or an error: the store stays as it was
+                discard(work)
+                raise
+            db = ox.Store.read_only(str(store))  # read-only, so that the next update may open it
+            return _export(db, base, read, problems, changed, out_dir, html, export, max_nodes, store)
+        if out_dir is None or _input_bytes(files) <= IN_MEMORY_BYTES:
+            db = ox.Store()
+            read, problems, changed = _add_batches(db, files, max_bytes, 2**62, base, vocabulary, workers)
+            return _export(db, base, read, problems, changed, out_dir, html, export, max_nodes, None)
+        scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=out_dir))
+        try:
+            read, problems, changed = _add_batches(
+                ox.Store(str(scratch)), files, max_bytes, batch, base, vocabulary, workers
+            )
+            db = ox.Store.read_only(str(scratch))
+            result = _export(db, base, read, problems, changed, out_dir, html, export, max_nodes, None)
+        except BaseException:
+            discard(scratch)
+            raise
+        weakref.finalize(result, shutil.rmtree, scratch, True)  # the temporary store goes with the result
+        return result
+
+
+def _add_batches(
+    db: ox.Store,
+    files: list[InputFile] | None,
+    max_bytes: int,
+    batch: int,
+    base: str,
+    vocabulary: Vocabulary | None,
+    workers: int,
+) -> tuple[list[str], list[Problem], Added]:
+    """Add the input files to ``db`` ``batch`` papers at a time. A store on disk is flushed and
+    closed at the end (pass it without keeping a reference); the caller reopens or moves it."""
     read: list[str] = []
     problems: list[Problem] = []
     changed = Added((), (), (), ())
-    # In memory, the whole input is one batch; on disk, batches follow one another, and when there
-    # are several, the pairs are counted once at the end rather than after each.
-    batches = _batches(files, max_bytes, batch if on_disk is not None else 2**62)
+    # When there are several batches, the pairs are counted once at the end rather than after each.
+    batches = _batches(files, max_bytes, batch)
     sources = next(batches, [])
     following = next(batches, None)
     several = following is not None
@@ -234,11 +279,24 @@ def run_build(
         sources, following = following or [], next(batches, None) if following is not None else None
     if several and changed.papers:
         recount_pairs(db, base, bulk=new_store)
-    if on_disk is not None:  # the result reads the store read-only, so that the next update may open it
-        db.flush()
-        del db
-        gc.collect()
-        db = ox.Store.read_only(str(on_disk))
+    db.flush()
+    del db
+    gc.collect()  # closes a store on disk (an in-memory one lives on in the caller)
+    return read, problems, changed
+
+
+def _export(
+    db: ox.Store,
+    base: str,
+    read: list[str],
+    problems: list[Problem],
+    changed: Added,
+    out_dir: Path | None,
+    html: bool,
+    export: bool,
+    max_nodes: int,
+    store: Path | None,
+) -> BuildResult:
     outputs: list[Path] = []
     papers = len(_typed(db, SCHEMA.ScholarlyArticle))
     network = None
@@ -253,8 +311,6 @@ def run_build(
     result = BuildResult(db, base, tuple(read), tuple(problems), tuple(outputs), changed, store)
     if network is not None:
         result.__dict__["network"] = network  # already computed: seed the cached property
-    if scratch is not None:  # the temporary store goes when the result does
-        weakref.finalize(result, shutil.rmtree, scratch, True)
     return result
 
 

@@ -48,7 +48,11 @@ def load_store(path: Path) -> ox.Store:
 
 
 def open_build_store(path: Path) -> ox.Store:
-    """The store that ``kg build --update`` keeps, read-only; ``GraphFileError`` if there is none."""
+    """The store that ``kg build --update`` keeps, read-only; ``GraphFileError`` if there is none.
+    After an update killed while putting its new store in place, this is the old store."""
+    from kg.atomic import readable_store
+
+    path = readable_store(path)
     if not (path / "CURRENT").is_file():
         raise GraphFileError(f"{path}: no store here; make one with 'kg build --update ... --out DIR' (DIR/store)")
     try:
