@@ -5,7 +5,8 @@ computed in Python (``kg.layout``; physics stays off, so the page is usable at o
 wait in a table and join the drawing when searched for or expanded from a neighbour, and the page
 counts them. Digest text never becomes markup: it travels as JSON inside a
 ``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, and the page builds
-the side panel with ``textContent``.
+the side panel with ``textContent``. Should that ever fail, the page's Content-Security-Policy lets
+only its own two scripts run (by hash): no injected script or event handler would.
 
 >>> from kg.pipeline import run_build
 >>> result = run_build([])                     # the bundled example, in memory
@@ -16,6 +17,8 @@ the side panel with ``textContent``.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import math
 from collections import defaultdict
@@ -358,8 +361,24 @@ def render_page(
     if "</script" in script.lower():
         raise RuntimeError("page.js cannot be inlined safely")
     return env.get_template("graph.html").render(
-        title=title, caption=view.caption, vis_js=js, vis_css=css, page_js=script, data=_script_json(data)
+        title=title,
+        caption=view.caption,
+        vis_js=js,
+        vis_css=css,
+        page_js=script,
+        data=_script_json(data),
+        script_hashes=[script_hash(js), script_hash(script)],
     )
+
+
+def script_hash(script: str) -> str:
+    """The Content-Security-Policy hash of an inline script: the page runs its two scripts and nothing
+    else, so that a script or event handler that ever got into the page from data would be refused.
+
+    >>> script_hash("")
+    'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='
+    """
+    return "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
 
 
 def render_html(
