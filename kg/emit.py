@@ -29,6 +29,7 @@ from kg.model import KEYWORDS, PERFORMANCE_HIGHLIGHTS, PLAIN_SUMMARY, TECHNICAL_
 from kg.namespace import DEFAULT_BASE, KG, SCHEMA, Minter
 from kg.normalize import HANGUL
 from kg.pairs import Pair
+from kg.terms import has_dot_segment, iri_key, numbered_keys
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -137,7 +138,7 @@ class Terms:
         return _n(self.paper_graph_prefix + str(self.minter.paper(arxiv_id))[len(self.base) + len("paper/") :])
 
     def _person(self, name: str) -> ox.NamedNode:
-        return _n(self.minter.person(name))
+        return _n(_without_dot_segment(self.minter.person(name)))
 
     def _concept(self, key: str) -> ox.NamedNode:
         return _n(self.minter.concept(key))
@@ -152,6 +153,19 @@ class Terms:
         """``collaboration/A/B`` from two person IRIs, ``cooccurrence/a/b`` from two concept IRIs."""
         a, b = sorted((first.value[len(prefix) :], second.value[len(prefix) :]))
         return _n(f"{self.base}{kind}/{a}/{b}")
+
+
+def _without_dot_segment(iri: str) -> str:
+    """``iri`` with a last segment ``.`` or ``..`` (a person named ".", a source named "..")
+    percent-encoded: RFC 3986 removes such segments, and Raptor does so in every IRI of a Turtle
+    file, so ``person/..`` would be read back as the base itself. The keys never hold ``%2E``
+    otherwise (``quote`` leaves ``.`` bare), so IRIs stay distinct.
+
+    >>> _without_dot_segment("http://x/person/.."), _without_dot_segment("http://x/person/A.")
+    ('http://x/person/%2E%2E', 'http://x/person/A.')
+    """
+    head, _, last = str(iri).rpartition("/")
+    return f"{head}/{'%2E' * len(last)}" if last in (".", "..") else str(iri)
 
 
 def paper_quads(
@@ -180,12 +194,14 @@ def paper_quads(
             ox.Quad(attribution, P.position, integer(position), graph),
         ]
     out += [ox.Quad(node, P.hidden_after, integer(after), graph) for after in p.hidden_after]
-    for section in p.sections:
+    # A key seen twice is numbered as the mention evidence numbers it (two "Limitations" are two
+    # nodes), and made a valid IRI segment whatever the label was ("확산_모델", ".").
+    for section, key in zip(p.sections, numbered_keys(s.key for s in p.sections), strict=True):
         prop = _SECTION_PROPERTIES.get(section.key)
         if prop is not None:
             out.append(ox.Quad(node, prop, text_literal(section.text), graph))
             continue
-        part = _n(terms.minter.section(p.arxiv_id, section.key))
+        part = _n(terms.minter.section(p.arxiv_id, iri_key(key)))
         out += [
             ox.Quad(node, P.summary_section, part, graph),
             ox.Quad(part, TYPE, P.section_class, graph),
@@ -199,7 +215,7 @@ def paper_quads(
         out.append(ox.Quad(node, P.mismatch, ox.Literal(mismatch), graph))
     true = ox.Literal("true", datatype=_BOOLEAN)
     for m in mentions:
-        evidence = _n(terms.minter.mention(p.arxiv_id, m.section, m.start, m.end))
+        evidence = _n(terms.minter.mention(p.arxiv_id, iri_key(m.section), m.start, m.end))
         out += [
             ox.Quad(node, P.mention, evidence, graph),
             ox.Quad(evidence, P.mention_of, terms.concept(m.concept), graph),
@@ -220,7 +236,7 @@ def _api_quads(terms: Terms, merged: MergedPaper, node: ox.NamedNode, graph: ox.
     out = []
     for seen in merged.votes:
         file_name = seen.source.replace("\\", "/").rsplit("/", 1)[-1]
-        vote = _n(terms.minter.vote(p.arxiv_id, seen.date, file_name))
+        vote = _n(_without_dot_segment(terms.minter.vote(p.arxiv_id, seen.date, file_name)))
         out += [
             ox.Quad(vote, TYPE, P.vote_class, graph),
             ox.Quad(vote, P.observation_about, node, graph),
@@ -237,7 +253,7 @@ def _api_quads(terms: Terms, merged: MergedPaper, node: ox.NamedNode, graph: ox.
     if p.published is not None:
         out.append(ox.Quad(node, P.date_published, ox.Literal(p.published.isoformat(), datatype=_DATE), graph))
     for prop, url in ((P.code_repository, p.code_url), (P.project_page, p.project_url)):
-        if url:
+        if url and not has_dot_segment(url):  # "a/../b": readers would change it, so it is kept out
             try:
                 out.append(ox.Quad(node, prop, ox.NamedNode(url), graph))
             except ValueError:  # not an IRI: kept out rather than written broken

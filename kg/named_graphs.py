@@ -36,6 +36,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -64,7 +65,8 @@ class Layout:
             raise ValueError(f"unknown layout {self.kind!r}; choose from {', '.join(LAYOUTS)}")
 
     def day(self, date: str) -> ox.NamedNode:
-        return ox.NamedNode(f"{self.base}published/day/{date}")
+        """The graph of a digest day (percent-encoded: a graph not built by us may hold any text there)."""
+        return ox.NamedNode(f"{self.base}published/day/{quote(date, safe='')}")
 
     @property
     def shared(self) -> ox.NamedNode:

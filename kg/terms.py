@@ -7,24 +7,84 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from kg.model import Concept
 from kg.normalize import HANGUL, slugify
 
+# A key as data IRIs hold it (``kg.namespace.Minter`` checks the same): lower-case letters, digits,
+# inner hyphens and %XX escapes. ``slugify`` gives such keys, except where it percent-encodes text
+# with characters ``quote`` leaves bare (``.``, ``_``, ``~``) or that is only hyphens or white space.
+_KEY = re.compile(r"^(?:[0-9a-z]|%[0-9A-F]{2})(?:[0-9a-z\-]|%[0-9A-F]{2})*$")
+_KEY_PART = re.compile(r"%[0-9A-F]{2}|[0-9a-z]|.", re.DOTALL)
+
+
+def iri_key(key: str) -> str:
+    """``key`` (a slug) as a valid IRI path segment: a valid key unchanged; in any other, each
+    character a key may not hold (``.``, ``_``, ``~``, a leading ``-``) percent-encoded as its
+    UTF-8 bytes, and the empty key as ``%20``. ``slugify`` never writes those escapes (``quote``
+    leaves ``-._~`` bare), so keys that differ stay different.
+
+    >>> iri_key("diffusion-model"), iri_key("%ED%99%95_a.b"), iri_key("-"), iri_key("")
+    ('diffusion-model', '%ED%99%95%5Fa%2Eb', '%2D', '%20')
+    """
+    if _KEY.match(key):
+        return key
+    if not key:
+        return "%20"
+    return "".join(
+        part if len(part) == 3 or _KEY.match(part) or (part == "-" and m.start() > 0) else _escape_bytes(part)
+        for m in _KEY_PART.finditer(key)
+        for part in (m.group(),)
+    )
+
+
+def _escape_bytes(text: str) -> str:
+    return "".join(f"%{b:02X}" for b in text.encode("utf-8"))
+
+
+_DOT_SEGMENT = re.compile(r"(?:^|/)\.\.?(?:/|$)")
+
+
+def has_dot_segment(iri: str) -> bool:
+    """Whether the path of ``iri`` (or relative reference) has a ``.`` or ``..`` segment, which
+    RFC 3986 resolution removes: Oxigraph reads a relative ``<a/../b>`` as ``b``, and Raptor every
+    such IRI in a Turtle file, absolute or not.
+
+    >>> has_dot_segment("http://x/a/../b"), has_dot_segment("person/."), has_dot_segment("http://x/a.b?c/../d")
+    (True, True, False)
+    """
+    return _DOT_SEGMENT.search(re.split(r"[?#]", iri, maxsplit=1)[0]) is not None
+
+
+def numbered_keys(keys: Iterable[str]) -> list[str]:
+    """Keys of a paper's summary sections, a key seen again numbered (``limitations-2``), as
+    ``kg.mentions.section_texts`` numbers them for mention evidence.
+
+    >>> numbered_keys(["whats-new", "limitations", "limitations"])
+    ['whats-new', 'limitations', 'limitations-2']
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for key in keys:
+        seen[key] = seen.get(key, 0) + 1
+        out.append(key if seen[key] == 1 else f"{key}-{seen[key]}")
+    return out
+
 
 def concept_key(long_form: str) -> str:
     """The key of a discovered concept: a slug of its long form with the last word made singular,
-    so that "Pre-trained Language Models" and "pre-trained language model" are one concept.
+    so that "Pre-trained Language Models" and "pre-trained language model" are one concept; always
+    a valid key (``iri_key``), whatever the long form holds.
 
-    >>> concept_key("Pre-trained Language Models"), concept_key("Gaussian Process")
-    ('pre-trained-language-model', 'gaussian-process')
+    >>> concept_key("Pre-trained Language Models"), concept_key("Gaussian Process"), concept_key("확산_모델")
+    ('pre-trained-language-model', 'gaussian-process', '%ED%99%95%EC%82%B0%5F%EB%AA%A8%EB%8D%B8')
     """
     words = long_form.split()
     last = words[-1] if words else ""
     if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")):
         words[-1] = last[:-1]
-    return slugify(" ".join(words))
+    return iri_key(slugify(" ".join(words)))
 
 
 # Head nouns that tell what kind of thing a discovered long form names.

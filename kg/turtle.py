@@ -30,6 +30,7 @@ from rdflib import RDF, XSD, Graph
 
 from kg.namespace import DEFAULT_BASE
 from kg.store import to_ox
+from kg.terms import has_dot_segment
 
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -52,9 +53,24 @@ def _escape_iri(iri: str) -> str:
     return _IRI_BAD.sub(lambda m: f"\\u{ord(m.group(0)):04X}", iri)
 
 
+_RELATIVE_BASE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*(?:/[^?#]*)?/$")
+
+
+def relative_base(base: str) -> str:
+    """``base`` when IRIs under it can be written relative to it and read back unchanged, else "".
+
+    RFC 3986 resolution drops a base's fragment and query and removes ``.`` and ``..`` segments,
+    so ``<paper/1>`` against ``http://x/kg#`` is ``http://x/paper/1``: such a base is not used.
+
+    >>> relative_base("https://w3id.org/papers-kg/"), relative_base("http://x/kg#"), relative_base("http://x/a/../")
+    ('https://w3id.org/papers-kg/', '', '')
+    """
+    return base if _RELATIVE_BASE.match(base) and not has_dot_segment(base) else ""
+
+
 class TurtleTerms:
     def __init__(self, base: str, prefixes: Mapping[str, str]) -> None:
-        self.base = base
+        self.base = relative_base(base)
         # Longest namespace first, so that a namespace inside another one wins.
         self.prefixes = sorted(((ns, p) for p, ns in prefixes.items()), key=lambda t: -len(t[0]))
         self._iris: dict[str, str] = {}
@@ -82,7 +98,9 @@ class TurtleTerms:
                 return f"{prefix}:{text[len(ns) :]}"
         if self.base and text.startswith(self.base) and len(text) > len(self.base):
             rest = text[len(self.base) :]
-            if not rest.startswith(("/", "#", "?")) and ":" not in rest.split("/", 1)[0]:
+            # Written relative only where resolving it gives the same IRI: no scheme-like first
+            # segment, no "." or ".." segment (a person named "." is person/.).
+            if not rest.startswith(("/", "#", "?")) and ":" not in rest.split("/", 1)[0] and not has_dot_segment(rest):
                 return f"<{_escape_iri(rest)}>"
         return f"<{_escape_iri(text)}>"
 
@@ -145,6 +163,7 @@ def write_blocks(
     out: TextIO, blocks: Iterable[str], base: str = DEFAULT_BASE, prefixes: Mapping[str, str] | None = None
 ) -> None:
     """The head (``@base``, then the prefixes in ``prefixes``) and the blocks, a blank line between."""
+    base = relative_base(base)
     head = [f"@base <{_escape_iri(base)}> ."] if base else []
     head += [f"@prefix {p}: <{_escape_iri(ns)}> ." for p, ns in sorted((prefixes or {}).items())]
     out.write("\n".join(head) + "\n\n")
