@@ -26,6 +26,7 @@ DEFAULT_BASE = "https://w3id.org/papers-kg/"
 SCHEMA = Namespace("https://schema.org/")
 _CONCEPT_KEY = re.compile(r"^(?:[0-9a-z]|%[0-9A-F]{2})(?:[0-9a-z\-]|%[0-9A-F]{2})*$")
 _BASE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s<>\"{}|\\^`]*[/#]$")
+_BASE_FLAWS = re.compile(r"[\x00-\x1f\x7f-\x9f]|%(?![0-9A-Fa-f]{2})|/\.\.?(?=[/?#]|$)")
 
 
 class KG(DefinedNamespace):
@@ -80,6 +81,11 @@ def check_base(base: str) -> str:
     """
     if not _BASE.match(base):
         raise ValueError(f"base IRI must be absolute and end with '/' or '#', got {base!r}")
+    if _BASE_FLAWS.search(base) or base.count("#") > 1:
+        raise ValueError(
+            f"base IRI must have no control characters, '%' only before two hex digits, at most one '#' "
+            f"and no '.' or '..' path segments, got {base!r}"
+        )
     return base
 
 

@@ -337,7 +337,12 @@ def sparql_term(value: str | int) -> str:
     if isinstance(value, int):
         return f'"{value}"^^<{XSD.integer}>'
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{escaped}"'
+    escaped = escaped.replace("\t", "\\t")  # rdflib's parser (pyparsing) turns a raw tab into spaces
+    # rdflib expands \uXXXX before it parses, even after an escaped backslash: write that u as an escape
+    return '"' + _ESCAPED_U.sub(lambda m: "\\\\" + f"\\U{ord(m.group(1)):08X}", escaped) + '"'
+
+
+_ESCAPED_U = re.compile(r"\\\\([uU])")
 
 
 def select(

@@ -10,11 +10,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from rdflib import Graph
 
 from kg.build import build_graph
 from kg.load import load_digests
 from kg.model import Digest
+
+# Hypothesis checks what the code does, not how fast: no per-example deadline (a busy CI machine
+# would otherwise fail a correct example); speed is measured in bench/.
+settings.register_profile("papers-kg", deadline=None)
+settings.load_profile("papers-kg")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

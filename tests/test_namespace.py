@@ -52,7 +52,19 @@ def test_person_iris_need_no_escaping(name: str) -> None:
     assert not set(iri) & set(' <>"{}|^`\\')
 
 
-@pytest.mark.parametrize("base", ["example.org/", "http://example.org/kg", "http://exa mple.org/"])
+@pytest.mark.parametrize(
+    "base",
+    [
+        "example.org/",  # not absolute
+        "http://example.org/kg",  # data IRIs would run into the last segment
+        "http://exa mple.org/",  # a space
+        "http://example.org/a\x01/",  # a control character, which Oxigraph refuses mid-build
+        "http://example.org/%zz/",  # '%' that is not an escape
+        "http://example.org/a#b#",  # two fragments
+        "http://example.org/kg/../",  # a dot segment: readers would resolve it away
+        "http://example.org/./kg/",  # the same, with '.'
+    ],
+)
 def test_bad_base_is_refused(base: str) -> None:
     with pytest.raises(ValueError, match="base IRI"):
         check_base(base)
