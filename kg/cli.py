@@ -1,7 +1,8 @@
 """The ``kg`` command: argument parsing and printing only; the work is in ``kg.pipeline``.
 
 Exit codes: 0 when papers were built (problems, if any, are printed on stderr), 1 when nothing
-could be built, 2 on usage errors.
+could be built (for ``kg validate`` and ``kg build --validate``: when the graph does not conform),
+2 on usage errors.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ examples:
   kg build day1.md day2.md --base http://example.org/kg/ --no-html
   kg build --update digests/ --out out/              keep the graph in out/store; add only new files
   kg build --update digests/2025-05-12.md --out out/ the next day: adds that day, rewrites out/graph.ttl
+  kg build --validate                              build, then check graph.ttl against the SHACL shapes
 """
 
 
@@ -103,6 +105,11 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--rebuild", action="store_true", help="with --update: start the store afresh from INPUTs")
     build.add_argument("--no-export", action="store_true", help="with --update: update the store only, write no files")
     build.add_argument(
+        "--validate",
+        action="store_true",
+        help="check the written graph.ttl against the SHACL shapes (as 'kg validate'); exit 1 if it does not conform",
+    )
+    build.add_argument(
         "--workers", type=_positive, metavar="N", help="processes that extract mentions (default: one per core)"
     )
     build.add_argument(
@@ -143,6 +150,7 @@ def make_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(handler=_eval)
     _add_analysis_commands(commands)
     _add_push_command(commands)
+    _add_validate_command(commands)
     return parser
 
 
@@ -469,6 +477,57 @@ def _push(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+VALIDATE_EXAMPLES = """\
+examples:
+  kg validate                                      output/graph.ttl against the shipped shapes
+  kg validate out/graph.ttl --max 50               list up to 50 violations (0: all)
+  kg validate graph.ttl --shapes my-shapes.ttl     other shapes
+exit codes: 0 the graph conforms, 1 violations found, 2 a file is missing or not readable Turtle.
+"""
+
+
+def _add_validate_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    validate = commands.add_parser(
+        "validate",
+        help="check graph.ttl against the RDF contract (SHACL shapes)",
+        description="Check a built graph against the SHACL shapes of its contract (ontology/shapes.ttl: papers, "
+        "author order, people, concepts, mention evidence, digests, votes, collaboration and co-occurrence "
+        "pairs) with pySHACL, and print each violation on a line, counted by rule.",
+        epilog=VALIDATE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    validate.add_argument(
+        "graph",
+        nargs="?",
+        type=Path,
+        default=Path("output/graph.ttl"),
+        help="graph to check (default: output/graph.ttl)",
+    )
+    validate.add_argument(
+        "--shapes", type=Path, metavar="FILE", help="SHACL shapes in Turtle (default: the shipped ones)"
+    )
+    validate.add_argument(
+        "--max", type=_count, default=20, metavar="N", help="violations listed, after the counts (default: 20; 0: all)"
+    )
+    validate.set_defaults(handler=_validate)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    return _check_graph("kg validate", args.graph, args.shapes, args.max)
+
+
+def _check_graph(command: str, graph: Path, shapes: Path | None, limit: int) -> int:
+    from kg.validate import ShapesError, validate_file
+
+    try:
+        report, text = validate_file(graph, shapes, limit)
+    except (GraphFileError, ShapesError) as err:
+        print(f"{command}: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(text)
+    return EXIT_OK if report.conforms else EXIT_NOTHING_BUILT
+
+
 def _clusters(args: argparse.Namespace) -> int:
     plot = None if args.no_plot else args.graph.parent / "clusters.svg"
     found, network = explore.clusters(args.graph, min_papers=args.min_papers, plot=plot)
@@ -512,6 +571,9 @@ def _build(args: argparse.Namespace) -> int:
     if (args.rebuild or args.no_export) and not update:
         print("kg build: --rebuild and --no-export need --update", file=sys.stderr)
         return EXIT_USAGE
+    if args.validate and args.no_export:
+        print("kg build: --validate checks graph.ttl, which --no-export does not write", file=sys.stderr)
+        return EXIT_USAGE
     try:
         result = run_build(
             args.inputs,
@@ -539,6 +601,8 @@ def _build(args: argparse.Namespace) -> int:
         print("kg build: no papers could be built; nothing was written", file=sys.stderr)
         return EXIT_NOTHING_BUILT
     print(_summary(result))
+    if args.validate:
+        return _check_graph("kg build", args.out / "graph.ttl", None, 20)
     return EXIT_OK
 
 
