@@ -35,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 
 import pyoxigraph as ox
@@ -111,14 +112,22 @@ _EXTRACTION_CODE = (
 
 def extraction_fingerprint(vocabulary: Vocabulary | None) -> str:
     """Identifies what decides the graph of a paper: this code and the vocabulary."""
+    digest = hashlib.sha256(_code_fingerprint())
+    if vocabulary is not None:
+        digest.update("\n".join(to_json(c) for _, c in sorted(vocabulary.concepts.items())).encode())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def _code_fingerprint() -> bytes:
+    """The code's part, read once per process: the code that runs, even if its files change on disk
+    mid-build (an upgrade, or an edit while a long build runs)."""
     digest = hashlib.sha256()
     for name in _EXTRACTION_CODE:
         entry = resources.files("kg").joinpath(name)
         if entry.is_file():
             digest.update(entry.read_bytes())
-    if vocabulary is not None:
-        digest.update("\n".join(to_json(c) for _, c in sorted(vocabulary.concepts.items())).encode())
-    return digest.hexdigest()[:16]
+    return digest.digest()
 
 
 @dataclass

@@ -22,6 +22,7 @@ from kg.pipeline import run_build
 from tests.conftest import CORPUS, DATA, need
 
 SOURCES = DATA / "sources"
+BROKEN = DATA / "broken"
 PAPER = URIRef("https://w3id.org/papers-kg/paper/2504.11703")
 
 
@@ -84,16 +85,25 @@ def test_sources_added_one_at_a_time_give_the_full_build(tmp_path: Path, order: 
     assert (tmp_path / "inc" / "graph.ttl").read_bytes() == (tmp_path / "full" / "graph.ttl").read_bytes()
 
 
-def test_whole_corpus_gives_each_of_its_5517_papers_once(tmp_path: Path) -> None:
+def test_whole_corpus_with_the_broken_set_loses_no_good_paper(tmp_path: Path) -> None:
+    """All of ../shared/corpus and the hand-made broken files in one build: 5,517 corpus papers,
+    each once, every good paper of the broken files too, and errors only where the input is broken."""
     need(CORPUS / "hf-daily-json", "the corpus")
     folders = [CORPUS / "daily-papers-ko", CORPUS / "daily-papers-ko-early", CORPUS / "hf-daily-json"]
-    result = run_build(folders, tmp_path, html=False)
-    assert not [p for p in result.problems if p.severity == "error"]
+    broken = run_build([BROKEN], None, html=False)  # the broken set alone: its good papers
+    broken_ids = {str(o) for o in broken.graph.objects(None, SCHEMA.identifier)}
+    assert broken_ids and [p for p in broken.problems if p.severity == "error"]
+    result = run_build([*folders, BROKEN], tmp_path, html=False)
+    errors = {(Path(p.file).parent, p.line, p.message) for p in result.problems if p.severity == "error"}
+    assert errors == {(Path(p.file).parent, p.line, p.message) for p in broken.problems if p.severity == "error"}
+    assert all(folder == BROKEN for folder, _, _ in errors)
     text = (tmp_path / "graph.ttl").read_text(encoding="utf-8")
     ids = re.findall(r'schema:identifier "([^"]+)"', text)
-    assert len(ids) == len(set(ids)) == result.papers == 5517
+    assert len(ids) == len(set(ids)) == result.papers
     with (CORPUS / "daily-papers-ko-index" / "papers_list.csv").open(encoding="utf-8") as f:
         index = {row["url"].rsplit("/", 1)[-1] for row in csv.DictReader(f)}
-    # every digest paper is in the generator's own index (5,487); the 30 others come from the API JSON
-    assert len(index & set(ids)) == 5487
+    listed = {p.arxiv_id for d in load_digests(folders) for p in d.papers}  # what the files list
+    # 5,487 from the digests, every one in the generator's own index, and 30 only the API JSON has
+    assert len(listed) == 5517 and len(listed & index) == 5487
+    assert set(ids) == listed | broken_ids
     shutil.rmtree(tmp_path)
