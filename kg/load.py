@@ -85,16 +85,30 @@ def decode_digest(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     if not data.strip():
         return None, [Problem(name, 1, "empty file: expected a digest")]
     if b"\x00" in data:
-        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        line = line_at(data, data.index(b"\x00"))
         return None, [Problem(name, line, "binary file (NUL byte): expected a UTF-8 Markdown digest; not read")]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
+        # err.start counts in err.object: the bytes after a byte-order mark, not ``data``.
+        line = line_at(err.object, err.start)
         problem = Problem(
-            name, line, f"not valid UTF-8 (byte 0x{data[err.start]:02X}); undecodable bytes were replaced by U+FFFD"
+            name,
+            line,
+            f"not valid UTF-8 (byte 0x{err.object[err.start]:02X}); undecodable bytes were replaced by U+FFFD",
         )
         return data.decode("utf-8-sig", errors="replace"), [problem]
+
+
+def line_at(data: bytes, offset: int) -> int:
+    """The line of byte ``offset``, numbered as the parser numbers lines (``\\n``, ``\\r\\n`` and a lone
+    ``\\r`` each end one).
+
+    >>> line_at(b"a\\rb\\r\\nc\\nd", 7)
+    4
+    """
+    head = data[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
 
 def _too_large(name: str, size: int, max_bytes: int) -> Problem:

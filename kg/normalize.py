@@ -19,11 +19,12 @@ from functools import cache
 from urllib.parse import quote
 
 # New-style arXiv ids (0704.0001 onwards) and old-style ones (hep-th/9901001), each with an
-# optional version suffix that we drop.
+# optional version suffix that we drop. In a link, the id must not run on into more digits:
+# "2409.123456" is no id, not 2409.12345.
 _NEW_ID = r"\d{4}\.\d{4,5}"
 _OLD_ID = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
 ARXIV_ID = re.compile(rf"(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?")
-ARXIV_URL = re.compile(rf"arxiv\.org/(?:abs|pdf|html)/(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?", re.IGNORECASE)
+ARXIV_URL = re.compile(rf"arxiv\.org/(?:abs|pdf|html)/(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?(?!\d)", re.IGNORECASE)
 
 _SPACES = re.compile(r"\s+")
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")  # syllables and compatibility jamo
@@ -79,8 +80,8 @@ def normalize_arxiv_id(raw: str) -> str | None:
 
     >>> normalize_arxiv_id("https://arxiv.org/abs/hep-th/9901001v2")
     'hep-th/9901001'
-    >>> normalize_arxiv_id("not an id") is None
-    True
+    >>> normalize_arxiv_id("not an id") is None, normalize_arxiv_id("https://arxiv.org/abs/2409.123456") is None
+    (True, True)
     """
     m = ARXIV_URL.search(raw) or ARXIV_ID.fullmatch(raw.strip())
     return m.group("id") if m else None

@@ -41,19 +41,31 @@ from kg.model import (
 from kg.normalize import ARXIV_URL, clean_block, clean_text, normalize_arxiv_id, slugify, strip_invisible
 
 _HEADER = re.compile(r"^#{1,2}\s*Daily Papers\s*\((?P<date>[^)]*)\)\s*$", re.IGNORECASE)
-_PAPER = re.compile(r"^###\s")
+# "### [Title](...)", also without the space ("###[Title]"), which is then read with a warning.
+_PAPER = re.compile(r"^###(?:\s|(?=\[))")
 # The title is greedy so that "[IDK]" inside it does not end it; the URL has no spaces or parens.
-_LINK = re.compile(r"^###\s+\[(?P<title>.*)\]\(\s*(?P<url>[^()\s]*)\s*\)\s*$")
+# Possessive quantifiers (*+) keep a long run of spaces from being split every way: linear time.
+_LINK = re.compile(r"^###\s+\[(?P<title>.*)\]\(\s*+(?P<url>[^()\s]*+)\s*+\)\s*$")
 _VOTE = re.compile(r"^Vote\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 _AUTHORS = re.compile(r"^Authors\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 # Thumbnails, avatars and the early variant's "[Watch Video](url)" and "<div><video ...>" lines.
 _MEDIA = re.compile(r"^(?:!\[[^\]]*\]\(.*\)|\[Watch Video\].*|<(?:div|video|img)\b.*)$", re.IGNORECASE)
 _BULLET = re.compile(r"^[-*]\s+(?P<body>.*)$")
 # "**Label**: text", "***Label***: text", "**Label:** text", "***Label*: text" (a corpus typo).
-_LABEL = re.compile(r"^\*{1,4}\s*(?P<label>[^*\n]{1,80}?)\s*(?P<colon>:)?\s*\*{1,4}\s*(?(colon)|:)\s*(?P<text>.*)$")
+# The white space around the label is possessive (*+), so that a long run of it is not tried every way.
+_LABEL = re.compile(
+    r"^\*{1,4}\s*+(?P<label>[^*\n]{1,80}?)\s*+(?P<colon>:)?\s*+\*{1,4}\s*+(?(colon)|:)\s*+(?P<text>.*)$"
+)
+# A vote: decimal digits, at most 9 (an int() of thousands of digits, or of "²", would raise).
+_VOTE_DIGITS = 9
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _MAX_HEADING_LINES = 3
 _MAX_LITERAL = 200_000
+# An author list written as a Python list of strings, recognised in linear time whatever its
+# length (10,000 names is over 200,000 characters); each string is then read by ast on its own.
+_STRING = r"""'(?:[^'\\]|\\.)*+'|"(?:[^"\\]|\\.)*+\""""
+_STRINGS = re.compile(_STRING)
+_STRING_LIST = re.compile(rf"\[\s*+(?:(?:{_STRING})\s*+,\s*+)*+(?:(?:{_STRING})\s*+)?\]")
 _STANDARD_LABELS = {
     "what's new": WHATS_NEW,
     "whats new": WHATS_NEW,
@@ -91,11 +103,12 @@ def flatten_literal(text: str) -> str:
         return text
     try:
         value = ast.literal_eval(stripped)
+        if not isinstance(value, (list, dict, tuple)):
+            return text
+        # Inside the try: str() of an int of over 4,300 digits ("[0xfff…]") raises ValueError.
+        return "\n".join(_walk_literal(value))
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return text
-    if not isinstance(value, (list, dict, tuple)):
-        return text
-    return "\n".join(_walk_literal(value))
 
 
 def _walk_literal(value: object, prefix: str = "") -> Iterator[str]:
@@ -119,13 +132,11 @@ def parse_authors(raw: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """
     raw = raw.strip()
     tokens: list[str] | None = None
-    if raw.startswith("[") and raw.endswith("]"):
+    if raw.startswith("[") and _STRING_LIST.fullmatch(raw):
         try:
-            value = ast.literal_eval(raw) if len(raw) <= _MAX_LITERAL else None
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            value = None
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            tokens = value
+            tokens = [ast.literal_eval(s) for s in _STRINGS.findall(raw)]
+        except (ValueError, SyntaxError, MemoryError, RecursionError):  # a bad escape such as '\\N{x}'
+            tokens = None
     if tokens is None:
         tokens = raw.split(",")
     names: list[str] = []
@@ -260,7 +271,9 @@ class _Reader:
                     "warning",
                 )
         if arxiv_id is None or not title:
-            what = "arXiv link" if arxiv_id is None else "title"
+            what = "title"
+            if arxiv_id is None:  # a link to arxiv.org whose id is malformed is not "no link"
+                what = "arXiv link with a valid id" if "arxiv.org/" in text.lower() else "arXiv link"
             self.report(
                 number,
                 f"expected '### [Title](https://arxiv.org/abs/ID)' but found no {what} in "
@@ -307,7 +320,7 @@ class _Reader:
             return
         if m := _VOTE.match(line):
             value = m.group("value").strip()
-            if value.isdigit():
+            if value.isdecimal() and len(value) <= _VOTE_DIGITS:
                 draft.votes = int(value)
             elif value not in ("-", ""):
                 self.report(number, f"expected 'Vote: N' or 'Vote: -', got {_show(line)}; vote left out", "warning")
@@ -391,5 +404,15 @@ def looks_like_digest(text: str) -> bool:
 
 def parse_digest(text: str, source: str = "<digest>") -> Digest:
     """Parse one digest's text. Problems travel in ``Digest.problems``; this never raises."""
-    lines = strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return _Reader(source, lines).run()
+    # Line ends first: strip_invisible drops control characters, "\r" among them.
+    return _Reader(source, split_lines(text)).run()
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a digest, as the parser numbers them: ``\\n``, ``\\r\\n`` and a lone ``\\r`` each end
+    one; invisible characters are dropped and the text NFC-normalised.
+
+    >>> split_lines("a\\r\\nb\\rc\\u200b\\nd")
+    ['a', 'b', 'c', 'd']
+    """
+    return strip_invisible(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
