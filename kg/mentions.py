@@ -54,6 +54,7 @@ from kg.vocabulary import Vocabulary
 _LATIN_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-'’.&/+]*(?:\s+[A-Za-z0-9][A-Za-z0-9\-'’.&/+]*)*\s*$")
 _ABBR = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-.]{0,11}$")
 _PAREN = re.compile(r"\(([^()\n]{1,120})\)")
+_BEFORE_WINDOW = 2000  # characters before a parenthesis searched for its long form or abbreviation
 _BEFORE_ABBR = re.compile(r"([A-Za-z0-9][A-Za-z0-9\-.]{0,11})\s?$")
 _LEFT = r"(?<![A-Za-z0-9])"
 _RIGHT = r"(?:s|es)?(?![A-Za-z0-9])(?!-(?:[Bb]ench|[Ee]val|\d))"
@@ -344,18 +345,19 @@ class Extractor:
 
     def _definitions(self, text: str) -> Iterator[tuple[_Found, Concept | None]]:
         for m in _PAREN.finditer(text):
-            before = text[: m.start()]
+            lo = max(0, m.start() - _BEFORE_WINDOW)  # a bounded look back: linear in the text's length
             parts = [p.strip() for p in re.split(r"[;,]", m.group(1)) if p.strip()]
-            yield from self._definition_at(text, before, m.start(), m.end(), parts)
+            yield from self._definition_at(text, text[lo : m.start()], lo, m.start(), m.end(), parts)
 
     def _definition_at(
-        self, text: str, before: str, ps: int, pe: int, parts: list[str]
+        self, text: str, before: str, lo: int, ps: int, pe: int, parts: list[str]
     ) -> Iterator[tuple[_Found, Concept | None]]:
+        """The definition a parenthesis at ``ps``-``pe`` makes; ``before``: the text from ``lo`` to it."""
         abbrs = [p for p in parts if is_abbreviation(p)]
         korean_long = self._korean_long_form(before, parts, abbrs)
         if korean_long is not None:
             short, korean, at = korean_long
-            yield self._resolve_korean(short, korean, at if at >= 0 else ps, pe, text)
+            yield self._resolve_korean(short, korean, lo + at if at >= 0 else ps, pe, text)
             return
         if abbrs:
             abbr = abbrs[0]
@@ -370,14 +372,14 @@ class Extractor:
                 long_form = best_long_form(abbr, tail.group(0).strip())
                 if long_form is not None:
                     start = before.rstrip().rfind(long_form)
-                    yield self._resolve(long_form, abbr, start if start >= 0 else ps, pe, text)
+                    yield self._resolve(long_form, abbr, lo + start if start >= 0 else ps, pe, text)
             return
         # ABBR(Long Form): the token right before the parenthesis is the abbreviation.
         prev = _BEFORE_ABBR.search(before)
         if prev and is_abbreviation(prev.group(1)) and parts and not HANGUL.search(parts[0]):
             long_form = best_long_form(prev.group(1), parts[0])
             if long_form is not None and long_form == parts[0]:
-                yield self._resolve(long_form, prev.group(1), prev.start(1), pe, text)
+                yield self._resolve(long_form, prev.group(1), lo + prev.start(1), pe, text)
                 return
         # 한국어(English Term) and English Term(한국어): a gloss of a known concept.
         inner = " ".join(parts)
@@ -525,12 +527,13 @@ def _dedupe(found: Iterable[tuple[str, _Found]]) -> tuple[Mention, ...]:
     """One mention per span: definitions win over plain matches inside them; sorted by position."""
     ordered = sorted(found, key=lambda sf: (sf[0], sf[1].start, _RULE_RANK[sf[1].rule], -sf[1].end))
     kept: list[Mention] = []
-    covered: dict[str, list[tuple[int, int]]] = {}
+    reach: dict[str, int] = {}  # per section, the furthest end of a span kept so far
     for section, f in ordered:
-        spans = covered.setdefault(section, [])
-        if any(s <= f.start and f.end <= e for s, e in spans):
+        # every span kept so far starts at or before f (sorted by start): f is inside one of them
+        # exactly when the furthest of their ends reaches f's end
+        if reach.get(section, -1) >= f.end:
             continue
         if f.rule != "term":  # a term ("audio-conditioned Transformer decoder") keeps the technique inside it
-            spans.append((f.start, f.end))
+            reach[section] = max(reach.get(section, -1), f.end)
         kept.append(Mention(f.concept, f.label, section, f.start, f.end, f.rule))
     return tuple(sorted(kept, key=_mention_order))

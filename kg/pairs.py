@@ -20,6 +20,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 MIN_JOINT_PAPERS = 2
+# A paper with more members than this adds no pairs (hyperauthorship: 10,000 authors would be 50
+# million pairs, each weighing 1/9,999). Its authors and mentions are kept; the build warns. The
+# corpus's largest author list has 663 names, so every real paper counts.
+MAX_PAIR_MEMBERS = 1000
 # Newman shares are summed as whole numbers of 1e-12, so that a sum does not depend on the order
 # in which papers are counted (a full build and an update count them in different orders).
 NEWMAN_SCALE = 10**12
@@ -45,7 +49,8 @@ def count_pairs(
 ) -> list[Pair]:
     """Pairs of members that appear together in at least ``min_papers`` groups, sorted.
 
-    A group is one paper's authors (or techniques); a member listed twice in a group counts once.
+    A group is one paper's authors (or techniques); a member listed twice in a group counts once, and
+    a group of more than ``MAX_PAIR_MEMBERS`` members adds no pairs.
     With ``within``, only pairs of two members of ``within`` are counted (a group's Newman share
     still counts all its members): what an update needs to recount the pairs it may have changed.
 
@@ -72,6 +77,8 @@ def _tally(groups: Iterable[Iterable[str]], min_papers: int, within: set[str] | 
     newman: dict[int, int] = {}
     for group in groups:
         members = sorted(set(group))
+        if len(members) > MAX_PAIR_MEMBERS:
+            continue
         share = newman_share(len(members))
         if within is not None:
             members = [m for m in members if m in within]
@@ -101,7 +108,7 @@ def count_id_pairs(
     >>> count_id_pairs([[0, 1, 2], [1, 0], [2]])
     [(0, 1, 2, 1500000000000)]
     """
-    arrays = [np.unique(np.asarray(g, dtype=np.int64)) for g in groups]
+    arrays = [a for a in (np.unique(np.asarray(g, dtype=np.int64)) for g in groups) if a.size <= MAX_PAIR_MEMBERS]
     codes = np.concatenate([_pair_codes(g) for g in arrays] or [np.zeros(0, dtype=np.int64)])
     codes.sort()
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])

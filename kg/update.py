@@ -47,6 +47,7 @@ from kg.merge import MergedPaper, merge_papers
 from kg.model import KEYWORDS, Concept, Digest, Extraction, Paper, Problem
 from kg.namespace import DEFAULT_BASE
 from kg.pair_upkeep import recount_pairs, update_collaborations, update_cooccurrences
+from kg.pairs import MAX_PAIR_MEMBERS
 from kg.records import from_json, to_json
 from kg.sanity import summary_mismatch
 from kg.state import (
@@ -182,6 +183,7 @@ def add_sources(
         for paper in source.digest.papers:
             listings[paper.arxiv_id].append(paper)
     merged, problems = merge_papers([Digest("", None, tuple(p for ps in listings.values() for p in ps))])
+    problems += [hyperauthorship(m.paper) for i, m in sorted(merged.items()) if i in affected and _too_many(m)]
     extractor = Extractor(vocab)
     ids = sorted(merged)
     found = dict(zip(ids, extract_papers([merged[i].paper for i in ids], extractor, workers), strict=True))
@@ -215,6 +217,21 @@ def add_sources(
         update_collaborations(db, before.authors | after_authors)
         update_cooccurrences(db, concepts | changed_kinds)
     return Added(tuple(sorted(affected)), tuple(s.key for s in new), tuple(skipped), tuple(problems))
+
+
+def _too_many(merged: MergedPaper) -> bool:
+    return len(set(merged.paper.authors)) > MAX_PAIR_MEMBERS
+
+
+def hyperauthorship(paper: Paper) -> Problem:
+    """The warning for a paper whose authors are too many to pair (``kg.pairs.MAX_PAIR_MEMBERS``)."""
+    return Problem(
+        paper.source,
+        paper.line,
+        f"paper {paper.arxiv_id} lists {len(set(paper.authors)):,} authors, over {MAX_PAIR_MEMBERS:,}: its "
+        "authors are kept, but it adds no collaboration pairs (kg:Collaboration)",
+        "warning",
+    )
 
 
 def extract_papers(

@@ -168,6 +168,19 @@ def test_spans_point_at_the_matched_text() -> None:
         assert text[m.start : m.end] == m.label
 
 
+def test_definitions_after_a_long_text_and_many_in_a_row() -> None:
+    # a definition far into a section is found as near the start (the look-back is bounded) ...
+    text = "가" * 5000 + " Diffusion Transformer(DiT)를 확장합니다."
+    (m,) = EX.extract_text(text).mentions
+    assert (m.concept, m.rule, text[m.start : m.end]) == ("diffusion-transformer", "definition", m.label)
+    assert m.label == "Diffusion Transformer(DiT)"
+    # ... and each of 2,000 definitions in one bullet (once quadratic: 100 KB took two minutes)
+    many = "Diffusion Transformer(DiT) " * 2000
+    mentions = EX.extract_text(many).mentions
+    assert [m.start for m in mentions] == [27 * i for i in range(2000)]
+    assert {(m.label, m.rule) for m in mentions} == {("Diffusion Transformer(DiT)", "definition")}
+
+
 @pytest.mark.parametrize(
     ("abbr", "words", "expected"),
     [

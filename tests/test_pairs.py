@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import combinations
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -12,9 +13,10 @@ from rdflib import RDF, Graph
 from kg.analysis import coauthor_graph, cooccurrence_graph
 from kg.build import build_graph
 from kg.load import example_digests
-from kg.namespace import KG
+from kg.namespace import KG, SCHEMA
 from kg.network import to_networkx
-from kg.pairs import count_pairs
+from kg.pairs import MAX_PAIR_MEMBERS, count_id_pairs, count_pairs
+from kg.pipeline import run_build
 
 
 @pytest.mark.parametrize(
@@ -31,6 +33,34 @@ from kg.pairs import count_pairs
 )
 def test_count_pairs(groups: list[list[str]], min_papers: int, expected: list[tuple[str, str, int, float]]) -> None:
     assert [(p.first, p.second, p.papers, p.newman) for p in count_pairs(groups, min_papers)] == expected
+
+
+@pytest.mark.parametrize(
+    ("members", "pairs"),
+    [
+        (MAX_PAIR_MEMBERS, MAX_PAIR_MEMBERS * (MAX_PAIR_MEMBERS - 1) // 2),  # the largest paper that pairs
+        (MAX_PAIR_MEMBERS + 1, 0),  # hyperauthorship: no pairs (50 million for 10,000 authors)
+    ],
+)
+def test_papers_with_too_many_authors_add_no_pairs(members: int, pairs: int) -> None:
+    group = [f"p{i:05}" for i in range(members)]
+    assert len(count_pairs([group, group])) == pairs
+    assert len(count_id_pairs([range(members), range(members)])) == pairs
+
+
+def test_a_hyperauthored_paper_keeps_its_authors_with_a_warning(tmp_path: Path) -> None:
+    names = ", ".join(f"Given{i} Family{i}" for i in range(MAX_PAIR_MEMBERS + 1))
+    day = tmp_path / "2024-08-01.md"
+    day.write_text(
+        "## Daily Papers (2024-08-01)\n"
+        + "".join(f"### [Big {n}](https://arxiv.org/abs/2408.0000{n})\nAuthors: {names}\n" for n in (1, 2)),
+        encoding="utf-8",
+    )
+    result = run_build([day], None, html=False)
+    assert result.count_type(SCHEMA.Person) == MAX_PAIR_MEMBERS + 1
+    assert result.count_type(KG.Collaboration) == 0
+    assert [(p.line, p.severity) for p in result.problems] == [(2, "warning"), (4, "warning")]
+    assert "lists 1,001 authors, over 1,000" in result.problems[0].message
 
 
 @given(st.lists(st.lists(st.sampled_from("abcdefg"), max_size=6), max_size=30), st.integers(1, 3))
