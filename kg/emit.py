@@ -138,7 +138,7 @@ class Terms:
         return _n(self.paper_graph_prefix + str(self.minter.paper(arxiv_id))[len(self.base) + len("paper/") :])
 
     def _person(self, name: str) -> ox.NamedNode:
-        return _n(_without_dot_segment(self.minter.person(name)))
+        return _n(self.minter.person(name))
 
     def _concept(self, key: str) -> ox.NamedNode:
         return _n(self.minter.concept(key))
@@ -153,19 +153,6 @@ class Terms:
         """``collaboration/A/B`` from two person IRIs, ``cooccurrence/a/b`` from two concept IRIs."""
         a, b = sorted((first.value[len(prefix) :], second.value[len(prefix) :]))
         return _n(f"{self.base}{kind}/{a}/{b}")
-
-
-def _without_dot_segment(iri: str) -> str:
-    """``iri`` with a last segment ``.`` or ``..`` (a person named ".", a source named "..")
-    percent-encoded: RFC 3986 removes such segments, and Raptor does so in every IRI of a Turtle
-    file, so ``person/..`` would be read back as the base itself. The keys never hold ``%2E``
-    otherwise (``quote`` leaves ``.`` bare), so IRIs stay distinct.
-
-    >>> _without_dot_segment("http://x/person/.."), _without_dot_segment("http://x/person/A.")
-    ('http://x/person/%2E%2E', 'http://x/person/A.')
-    """
-    head, _, last = str(iri).rpartition("/")
-    return f"{head}/{'%2E' * len(last)}" if last in (".", "..") else str(iri)
 
 
 def paper_quads(
@@ -236,7 +223,7 @@ def _api_quads(terms: Terms, merged: MergedPaper, node: ox.NamedNode, graph: ox.
     out = []
     for seen in merged.votes:
         file_name = seen.source.replace("\\", "/").rsplit("/", 1)[-1]
-        vote = _n(_without_dot_segment(terms.minter.vote(p.arxiv_id, seen.date, file_name)))
+        vote = _n(terms.minter.vote(p.arxiv_id, seen.date, file_name))
         out += [
             ox.Quad(vote, TYPE, P.vote_class, graph),
             ox.Quad(vote, P.observation_about, node, graph),

@@ -15,12 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-from kg.normalize import id_key, person_key
+from kg.normalize import id_key, person_key, segment_key
 
 DEFAULT_BASE = "https://w3id.org/papers-kg/"
 SCHEMA = Namespace("https://schema.org/")
@@ -117,7 +116,7 @@ class Minter:
         'https://w3id.org/papers-kg/paper/2503.03601/vote/2025-03-11/2025-03-11.json'
         """
         day = date.isoformat() if date is not None else "undated"
-        return URIRef(f"{self.base}paper/{id_key(arxiv_id)}/vote/{day}/{quote(file_name, safe='')}")
+        return URIRef(f"{self.base}paper/{id_key(arxiv_id)}/vote/{day}/{segment_key(file_name)}")
 
     def person(self, name: str) -> URIRef:
         return URIRef(f"{self.base}person/{person_key(name)}")

@@ -32,7 +32,8 @@ _KEEP_CONTROLS = frozenset("\n\t")
 
 
 def strip_invisible(text: str) -> str:
-    """NFC-normalise and drop format (Cf) and control (Cc) characters, keeping newlines and tabs.
+    """NFC-normalise and drop format (Cf) and control (Cc) characters and U+FFFE and U+FFFF,
+    keeping newlines and tabs.
 
     >>> strip_invisible("\\ufeff𝒵\\u2062𝒮")
     '𝒵𝒮'
@@ -43,15 +44,21 @@ def strip_invisible(text: str) -> str:
     return _invisible().sub("", text)
 
 
+# U+FFFE and U+FFFF are no characters (a byte-swapped BOM, and "not a character"); Raptor cuts a
+# string at either one, so they would break the graph for other readers.
+_NOT_TEXT = (0xFFFE, 0xFFFF)
+
+
 @cache
 def _invisible() -> re.Pattern[str]:
-    """Every format, control and surrogate code point but the kept controls, as one character class
+    """Every format, control and surrogate code point but the kept controls, and the two code points
+    of ``_NOT_TEXT``, as one character class
     (made once per process from ``unicodedata``: about 0.2 s)."""
     ranges: list[str] = []
     start = None
     for code in range(sys.maxunicode + 2):
         hit = code <= sys.maxunicode and chr(code) not in _KEEP_CONTROLS
-        hit = hit and unicodedata.category(chr(code)) in ("Cf", "Cc", "Cs")
+        hit = hit and (unicodedata.category(chr(code)) in ("Cf", "Cc", "Cs") or code in _NOT_TEXT)
         if hit and start is None:
             start = code
         elif not hit and start is not None:
@@ -91,8 +98,24 @@ def person_key(name: str) -> str:
     """An IRI-safe key that is unique per distinct (already cleaned) name.
 
     Spaces become ``_``, so a literal ``_`` is percent-encoded: different names never share a key.
+
+    >>> person_key("Long Qin"), person_key("a_b"), person_key("..")
+    ('Long_Qin', 'a%5Fb', '%2E%2E')
     """
-    return quote(name, safe="").replace("_", "%5F").replace("%20", "_")
+    return segment_key(name).replace("_", "%5F").replace("%20", "_")
+
+
+def segment_key(text: str) -> str:
+    """``text`` percent-encoded as one IRI path segment. A segment ``.`` or ``..`` becomes ``%2E`` or
+    ``%2E%2E``: readers remove dot segments (Raptor does, in every IRI of a Turtle file), so
+    ``person/..`` would be read back as the base itself. ``quote`` leaves ``.`` bare, so no other
+    key holds ``%2E`` and keys stay distinct.
+
+    >>> segment_key("a b/c.md"), segment_key(".")
+    ('a%20b%2Fc.md', '%2E')
+    """
+    key = quote(text, safe="")
+    return "%2E" * len(key) if key in (".", "..") else key
 
 
 def id_key(arxiv_id: str) -> str:
