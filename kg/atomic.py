@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import gc
 import os
 import shutil
 from collections.abc import Iterator
@@ -89,12 +88,7 @@ def begin_store_update(store: Path, rebuild: bool) -> Path:
     if rebuild or not (store / "CURRENT").is_file():
         work.mkdir(parents=True)
         return work
-    source = ox.Store.read_only(str(store))
-    try:
-        source.backup(str(work))
-    finally:
-        del source
-        gc.collect()  # close it now: the store is about to be renamed
+    ox.Store.read_only(str(store)).backup(str(work))  # the handle closes with this line
     return work
 
 

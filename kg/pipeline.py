@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import json
 import shutil
@@ -280,8 +279,7 @@ def _add_batches(
     if several and changed.papers:
         recount_pairs(db, base, bulk=new_store)
     db.flush()
-    del db
-    gc.collect()  # closes a store on disk (an in-memory one lives on in the caller)
+    del db  # the last reference to a store on disk: it closes here (an in-memory one lives on in the caller)
     return read, problems, changed
 
 
