@@ -30,7 +30,7 @@ from kg.emit import Terms
 from kg.model import Digest
 from kg.namespace import DEFAULT_BASE, KG, SCHEMA
 from kg.records import to_json
-from kg.store import from_ox
+from kg.store import rdflib_graph
 from kg.update import Source, add_sources
 from kg.vocabulary import Vocabulary
 
@@ -56,13 +56,10 @@ def memory_sources(digests: Iterable[Digest]) -> list[Source]:
 
 def store_graph(store: ox.Store, base: str = DEFAULT_BASE) -> Graph:
     """The graph built in ``store`` (its bookkeeping left out) as an rdflib ``Graph``."""
-    graph = Graph()
+    state = Terms(base).state
+    graph = rdflib_graph(q for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != state)
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True, replace=True)
-    state = Terms(base).state
-    for q in store.quads_for_pattern(None, None, None, None):
-        if q.graph_name != state:
-            graph.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
     return graph
 
 

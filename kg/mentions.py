@@ -47,6 +47,7 @@ from kg.terms import (
     korean_headed_terms,
     mixed_labels,
     names_a_method,
+    numbered_keys,
 )
 from kg.titles import title_definitions, title_phrases
 from kg.vocabulary import Vocabulary
@@ -63,13 +64,8 @@ _RIGHT = r"(?:s|es)?(?![A-Za-z0-9])(?!-(?:[Bb]ench|[Ee]val|\d))"
 def section_texts(paper: Paper) -> list[tuple[str, str]]:
     """``(section id, text)`` of a paper's summary; a key seen twice (a paper merged from two
     listings) gets a number, so that section ids, and so mention IRIs, stay unique."""
-    seen: dict[str, int] = {}
-    out = []
-    for section in paper.sections:
-        seen[section.key] = seen.get(section.key, 0) + 1
-        key = section.key if seen[section.key] == 1 else f"{section.key}-{seen[section.key]}"
-        out.append((key, section.text))
-    return out
+    keys = numbered_keys(s.key for s in paper.sections)
+    return [(key, s.text) for key, s in zip(keys, paper.sections, strict=True)]
 
 
 _SEP = r"[\s\-]?"  # between the words of a label: a space, a hyphen or nothing

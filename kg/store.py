@@ -14,12 +14,12 @@ reads a Turtle file; ``OxigraphTriples`` lets code written for an rdflib ``Graph
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.network import to_networkx
@@ -59,6 +59,23 @@ def open_build_store(path: Path) -> ox.Store:
         return ox.Store.read_only(str(path))
     except OSError as err:
         raise GraphFileError(f"{path}: cannot open the store: {err}") from err
+
+
+def rdflib_graph(quads: Iterable[ox.Quad]) -> Graph:
+    """The triples of ``quads`` (graph names ignored) as an rdflib ``Graph``; each distinct term is
+    converted once (the corpus graph has 682,001 triples but 195,155 distinct terms)."""
+    graph = Graph()
+    terms: dict[object, Node] = {}
+
+    def term(t: object) -> Node:
+        found = terms.get(t)
+        if found is None:
+            found = terms[t] = from_ox(t)
+        return found
+
+    for quad in quads:
+        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    return graph
 
 
 def load_network(path: Path) -> nx.DiGraph[str]:

@@ -58,8 +58,8 @@ def has_dot_segment(iri: str) -> bool:
 
 
 def numbered_keys(keys: Iterable[str]) -> list[str]:
-    """Keys of a paper's summary sections, a key seen again numbered (``limitations-2``), as
-    ``kg.mentions.section_texts`` numbers them for mention evidence.
+    """Keys of a paper's summary sections, a key seen again numbered (``limitations-2``): the section
+    nodes (``kg.emit``) and the mention evidence (``kg.mentions.section_texts``) both number them so.
 
     >>> numbered_keys(["whats-new", "limitations", "limitations"])
     ['whats-new', 'limitations', 'limitations-2']

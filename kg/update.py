@@ -183,7 +183,7 @@ def add_sources(
         for paper in source.digest.papers:
             listings[paper.arxiv_id].append(paper)
     merged, problems = merge_papers([Digest("", None, tuple(p for ps in listings.values() for p in ps))])
-    problems += [hyperauthorship(m.paper) for i, m in sorted(merged.items()) if i in affected and _too_many(m)]
+    problems += [hyperauthorship(m.paper) for _, m in sorted(merged.items()) if _too_many(m)]
     extractor = Extractor(vocab)
     ids = sorted(merged)
     found = dict(zip(ids, extract_papers([merged[i].paper for i in ids], extractor, workers), strict=True))
