@@ -104,10 +104,24 @@ class P:
     cooccurring = _n(KG.cooccurring)
     joint = _n(KG.jointPapers)
     newman = _n(KG.newmanWeight)
+    rank = _n(KG.rank)
+    paper_count = _n(KG.paperCount)
+    first_seen = _n(KG.firstSeen)
+    last_seen = _n(KG.lastSeen)
 
 
 def integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=_INTEGER)
+
+
+def date_literal(day: dt.date | str) -> ox.Literal:
+    """An ``xsd:date`` (from a date or its ISO text)."""
+    return ox.Literal(day if isinstance(day, str) else day.isoformat(), datatype=_DATE)
+
+
+def newman_literal(weight: float) -> ox.Literal:
+    """Newman's weight as written: an ``xsd:decimal`` rounded to 6 decimals."""
+    return ox.Literal(f"{weight:.6f}", datatype=_DECIMAL)
 
 
 def text_literal(text: str) -> ox.Literal:
@@ -290,7 +304,7 @@ def scheme_triples(terms: Terms) -> list[ox.Triple]:
 
 
 def collaboration_triples(node: ox.NamedNode, first: ox.NamedNode, second: ox.NamedNode, pair: Pair) -> list[ox.Triple]:
-    newman = ox.Triple(node, P.newman, ox.Literal(f"{pair.newman:.6f}", datatype=_DECIMAL))
+    newman = ox.Triple(node, P.newman, newman_literal(pair.newman))
     return [*_pair_triples(node, P.collaboration, P.collaborator, first, second, pair), newman]
 
 

@@ -87,22 +87,28 @@ def store_blocks(store: ox.Store, base: str = DEFAULT_BASE) -> Iterator[str]:
 def _large_graph_blocks(
     store: ox.Store, terms: TurtleTerms, graph: ox.NamedNode, read_from: ox.NamedNode | None
 ) -> Iterator[str]:
-    """The blocks of one part, sorted. The part is read in one pass (its quads come grouped by
-    subject) and held as text, which is far smaller than the quads."""
-    blocks: list[tuple[tuple[object, ...], str]] = []
+    """The blocks of one part, sorted. The part is read in one pass and held as text, which is far
+    smaller than the quads. Its quads mostly come grouped by subject; a subject met again (the
+    in-memory store keeps quads written later apart, such as a rank) is read again whole."""
+    blocks: dict[Any, str] = {}
     subject: Any = None
     pairs: list[tuple[Any, Any]] = []
+
+    def close() -> None:
+        if subject in blocks:
+            pairs[:] = [(q.predicate, q.object) for q in store.quads_for_pattern(subject, None, None, graph)]
+        blocks[subject] = _block(store, terms, subject, pairs, graph, read_from)
+
     for q in store.quads_for_pattern(None, None, None, graph):
         if q.subject != subject:
             if subject is not None:
-                blocks.append((subject_key(subject), _block(store, terms, subject, pairs, graph, read_from)))
+                close()
             subject, pairs = q.subject, []
         pairs.append((q.predicate, q.object))
     if subject is not None:
-        blocks.append((subject_key(subject), _block(store, terms, subject, pairs, graph, read_from)))
-    blocks.sort(key=lambda b: b[0])
-    for _, block in blocks:
-        yield block
+        close()
+    for key in sorted(blocks, key=subject_key):
+        yield blocks[key]
 
 
 def _block(

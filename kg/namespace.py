@@ -66,6 +66,10 @@ class KG(DefinedNamespace):
     cooccurring: URIRef
     jointPapers: URIRef
     newmanWeight: URIRef
+    rank: URIRef
+    paperCount: URIRef
+    firstSeen: URIRef
+    lastSeen: URIRef
     VoteObservation: URIRef
     aiKeyword: URIRef
     aiKeywordText: URIRef

@@ -23,6 +23,7 @@ from kg import emit
 from kg.emit import TYPE, P, Terms
 from kg.namespace import DEFAULT_BASE
 from kg.pairs import NEWMAN_SCALE, Pair, count_id_pairs, count_pairs
+from kg.rankings import RankKey, rank_all_collaborations, rank_collaborations, rank_key, ranked_keys, recount_concepts
 from kg.state import UpdateStore
 
 
@@ -37,15 +38,19 @@ def update_collaborations(
         groups = ([o.value for o in db.objects(p, P.author)] for p in sorted(papers, key=lambda n: n.value))
     members = {p.value for p in people}
     pairs = count_pairs(groups, within=members)
+    ranked = ranked_keys(db)  # before any pair is dropped
     _drop_pairs(db, people, P.collaborator, terms.collaborations)
     prefix = f"{terms.base}person/"
     triples: list[ox.Triple] = []
+    written: list[tuple[RankKey, ox.NamedNode]] = []
     for pair in pairs:
         first, second = ox.NamedNode(pair.first), ox.NamedNode(pair.second)
         node = terms.pair("collaboration", first, second, prefix)
         triples += emit.collaboration_triples(node, first, second, pair)
+        written.append((rank_key(pair.papers, emit.newman_literal(pair.newman).value, node.value), node))
     db.put(triples, terms.collaborations)
     db.flush()
+    rank_collaborations(db, ranked, written)
 
 
 def update_cooccurrences(
@@ -82,8 +87,9 @@ def _drop_pairs(db: UpdateStore, members: set[ox.NamedNode], link: ox.NamedNode,
 
 
 def recount_pairs(store: ox.Store, base: str = DEFAULT_BASE, *, bulk: bool = False) -> None:
-    """Count every collaboration and co-occurrence pair of the stored graph afresh (bounded memory;
-    ``bulk``: write without a transaction, for a new store)."""
+    """Count every collaboration and co-occurrence pair of the stored graph afresh, rank the
+    collaborations and count the concepts' papers (bounded memory; ``bulk``: write without a
+    transaction, for a new store)."""
     terms = Terms(base)
     db = UpdateStore(store, terms)
     db.bulk = bulk
@@ -104,11 +110,19 @@ def recount_pairs(store: ox.Store, base: str = DEFAULT_BASE, *, bulk: bool = Fal
         del groups
         store.clear_graph(graph)
         write = emit.collaboration_triples if kind == "collaboration" else emit.cooccurrence_triples
+        keys: list[tuple[RankKey, ox.NamedNode]] = []
         for a, b, papers, newman in found:
             first, second = ox.NamedNode(names[a]), ox.NamedNode(names[b])
             pair = Pair(first.value, second.value, papers, newman / NEWMAN_SCALE)
-            db.put(write(terms.pair(kind, first, second, prefix), first, second, pair), graph)
+            node = terms.pair(kind, first, second, prefix)
+            db.put(write(node, first, second, pair), graph)
+            if kind == "collaboration":
+                keys.append((rank_key(papers, emit.newman_literal(pair.newman).value, node.value), node))
             if len(db.pending) >= 100_000:
                 db.flush()
         db.flush()
         del found, names
+        if kind == "collaboration":
+            rank_all_collaborations(db, keys)
+            del keys
+    recount_concepts(db)

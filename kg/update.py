@@ -48,6 +48,7 @@ from kg.model import KEYWORDS, Concept, Digest, Extraction, Paper, Problem
 from kg.namespace import DEFAULT_BASE
 from kg.pair_upkeep import recount_pairs, update_collaborations, update_cooccurrences
 from kg.pairs import MAX_PAIR_MEMBERS
+from kg.rankings import recount_concepts, update_concepts
 from kg.records import from_json, to_json
 from kg.sanity import summary_mismatch
 from kg.state import (
@@ -154,8 +155,9 @@ def add_sources(
 ) -> Added:
     """Add parsed input files to ``store`` (see the module docstring). ``workers=0``: one per core.
 
-    ``pairs=False`` leaves the collaboration and co-occurrence pairs to a later ``recount_pairs``
-    (a large build adds its files in batches, then counts the pairs once). ``bulk``: write without
+    ``pairs=False`` leaves the collaboration and co-occurrence pairs, the ranks and the concepts'
+    paper counts to a later ``recount_pairs`` (a large build adds its files in batches, then counts
+    once). ``bulk``: write without
     transactions, for a build into a new store (a store that had no papers also gets this)."""
     check_store(store, base, extraction_fingerprint(vocabulary))
     vocab = vocabulary or bundled_vocabulary()
@@ -213,9 +215,11 @@ def add_sources(
         update_collaborations(db, before.authors | after_authors, author_groups)
         concept_groups = [[terms.concept(m.concept).value for m in found[i][0].mentions] for i in ids]
         update_cooccurrences(db, concepts | changed_kinds, concept_groups)
+        recount_concepts(db)
     elif pairs:
         update_collaborations(db, before.authors | after_authors)
         update_cooccurrences(db, concepts | changed_kinds)
+        update_concepts(db, concepts)
     return Added(tuple(sorted(affected)), tuple(s.key for s in new), tuple(skipped), tuple(problems))
 
 

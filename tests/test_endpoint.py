@@ -113,10 +113,10 @@ def corpus_slice(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_corpus_slice_gives_the_embedded_rows_for_every_query(server: Server, corpus_slice: Path) -> None:
     assert main(["push", "--graph", str(corpus_slice), "--endpoint", server.store]) == 0
     engine = embedded(corpus_slice)
-    top = select(engine, named_query("top-collaborations"), {"min": 2}).rows[0]
+    top = select(engine, named_query("top-collaborations"), {"min": 2}).rows[0]  # rank, author1, ...
     technique = str(select(engine, named_query("top-techniques"), {"min": 2}).rows[0][0])
     paper = str(select(engine, named_query("papers-by-technique"), {"technique": technique}).rows[0][0])
-    params = {"author": str(top[0]), "technique": technique, "arxiv": paper, "min": "2"}
+    params = {"author": str(top[1]), "technique": technique, "arxiv": paper, "min": "2"}
     for name in query_names():
         rows = same_rows(server, corpus_slice, name, {p.name: params[p.name] for p in named_query(name).params})
         assert rows.rows, name

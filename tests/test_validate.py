@@ -40,12 +40,12 @@ AUTHORED = """
 <person/Ann_Lee> schema:name "Ann Lee" .
 """
 SCHEME = '<concept/> a skos:ConceptScheme ; skos:prefLabel "papers-kg concepts"@en .'
-LORA = '<concept/lora> a kg:Technique ; skos:prefLabel "LoRA" ; skos:inScheme <concept/> .'
+LORA = '<concept/lora> a kg:Technique ; skos:prefLabel "LoRA" ; skos:inScheme <concept/> ; kg:paperCount 1 .'
 EVIDENCE = """
 <paper/2407.21705> kg:mention <paper/2407.21705/mention/title/0-4> .
 <paper/2407.21705/mention/title/0-4> kg:mentionOf <concept/lora> ; kg:inSection "title" ; kg:matchedText "LoRA" ;
 """
-TECHNIQUE = '<concept/{0}> a kg:Technique ; skos:prefLabel "{0}" ; skos:inScheme <concept/> .'
+TECHNIQUE = '<concept/{0}> a kg:Technique ; skos:prefLabel "{0}" ; skos:inScheme <concept/> ; kg:paperCount 1 .'
 PEOPLE = '<person/A> a schema:Person ; schema:name "A" . <person/B> a schema:Person ; schema:name "B" .'
 
 # (Turtle, the line the report gives for the one rule it breaks)
@@ -128,14 +128,14 @@ BROKEN = [
     ),
     # a concept without a preferred label
     (
-        SCHEME + " <concept/lora> a kg:Technique ; skos:inScheme <concept/> .",
+        SCHEME + " <concept/lora> a kg:Technique ; skos:inScheme <concept/> ; kg:paperCount 0 .",
         "concept/lora: skos:prefLabel must be one label, not empty (a concept has one preferred label) "
         "(sh:minCount, 0 found; shape ConceptShape)",
     ),
     # a concept with two preferred labels
     (
         SCHEME + ' <concept/lora> a kg:Technique ; skos:prefLabel "LoRA", "Low-Rank Adaptation" ; '
-        "skos:inScheme <concept/> .",
+        "skos:inScheme <concept/> ; kg:paperCount 1 .",
         "concept/lora: skos:prefLabel must be one label",
     ),
     # a concept of two kinds
@@ -147,7 +147,7 @@ BROKEN = [
     # a broader concept that is no concept
     (
         SCHEME + LORA + ' <concept/lora> skos:broader <concept/adapter> . <concept/adapter> skos:prefLabel "Adapter" ; '
-        "skos:inScheme <concept/> .",
+        "skos:inScheme <concept/> ; kg:paperCount 0 .",
         "concept/adapter: rdf:type must include a concept kind",
     ),
     # a mentioned concept without evidence
@@ -230,7 +230,7 @@ BROKEN = [
     # a co-occurrence of a technique and a model
     (
         SCHEME + TECHNIQUE.format("lora") + ' <concept/gpt-4> a kg:Model ; skos:prefLabel "GPT-4" ; '
-        "skos:inScheme <concept/> . <cooccurrence/gpt-4/lora> a kg:Cooccurrence ; "
+        "skos:inScheme <concept/> ; kg:paperCount 1 . <cooccurrence/gpt-4/lora> a kg:Cooccurrence ; "
         "kg:cooccurring <concept/lora>, <concept/gpt-4> ; kg:jointPapers 3 .",
         "cooccurrence/gpt-4/lora: kg:cooccurring concept/gpt-4 must be exactly two kg:Technique concepts (sh:class;",
     ),
@@ -239,6 +239,24 @@ BROKEN = [
         SCHEME + TECHNIQUE.format("lora") + " <cooccurrence/lora/lora> a kg:Cooccurrence ; "
         "kg:cooccurring <concept/lora> ; kg:jointPapers 3 .",
         "(sh:minCount, 1 found; shape CooccurrenceShape)",
+    ),
+    # a concept without its paper count
+    (
+        SCHEME + ' <concept/lora> a kg:Technique ; skos:prefLabel "LoRA" ; skos:inScheme <concept/> .',
+        "concept/lora: kg:paperCount must be one xsd:integer of 0 or more (how many papers mention the concept) "
+        "(sh:minCount, 0 found; shape ConceptShape)",
+    ),
+    # a first day that is not a date
+    (
+        SCHEME + TECHNIQUE.format("lora") + ' <concept/lora> kg:firstSeen "yesterday" .',
+        'concept/lora: kg:firstSeen "yesterday" must be absent or one xsd:date',
+    ),
+    # a rank past the 1,000 ranked pairs
+    (
+        PEOPLE + " <collaboration/A/B> a kg:Collaboration ; kg:collaborator <person/A>, <person/B> ; "
+        "kg:jointPapers 2 ; kg:newmanWeight 1.0 ; kg:rank 1001 .",
+        "collaboration/A/B: kg:rank 1001 must be absent or one xsd:integer from 1 to 1,000 (only the 1,000 strongest "
+        "pairs are ranked) (sh:maxInclusive;",
     ),
     # a person with two names
     (
