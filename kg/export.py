@@ -5,10 +5,12 @@ A crash or Ctrl-C mid-write leaves the previous file intact.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -20,7 +22,6 @@ from kg.build import PREFIXES
 from kg.emit import Terms
 from kg.namespace import DEFAULT_BASE
 from kg.network import TripleSource
-from kg.page import render_html
 from kg.turtle import TurtleTerms, format_block, serialize_turtle, subject_key, write_blocks
 
 
@@ -59,6 +60,10 @@ def write_turtle(graph: Graph, path: Path, base: str = DEFAULT_BASE) -> Path:
     return write_atomic(path, turtle_text(graph, base))
 
 
+Part = tuple[str | None, ...]  # ("graph", graph IRI, IRI to read from or None) or ("papers", graph IRI, ...)
+PAPERS_PER_PART = 250
+
+
 def store_blocks(store: ox.Store, base: str = DEFAULT_BASE) -> Iterator[str]:
     """The Turtle blocks of a built store, one per subject, in natural IRI order.
 
@@ -66,22 +71,73 @@ def store_blocks(store: ox.Store, base: str = DEFAULT_BASE) -> Iterator[str]:
     one paper, is held in memory: the order of the parts' IRIs (``collaboration/`` < ``concept/`` <
     ``cooccurrence/`` < ``digest/`` < ``paper/`` < ``person/``) is the order of the whole.
     """
+    terms = _turtle_terms(base)
+    for part in export_parts(store, base):
+        yield from _part_blocks(store, terms, base, part)
+
+
+def export_parts(store: ox.Store, base: str = DEFAULT_BASE) -> list[Part]:
+    """The parts of the Turtle, in order: each graph but the papers', and the papers a few hundred at a time."""
     graphs = Terms(base)
-    terms = TurtleTerms(base, {p: str(ns) for p, ns in PREFIXES.items()})
-    for part in (graphs.collaborations, graphs.concepts, graphs.cooccurrences):
-        yield from _large_graph_blocks(store, terms, part, part)
-    yield from _large_graph_blocks(store, terms, graphs.digests, None)  # with hasPart from the paper graphs
-    papers = [g for g in store.named_graphs() if g.value.startswith(graphs.paper_graph_prefix)]
+    parts: list[Part] = [
+        ("graph", g.value, g.value) for g in (graphs.collaborations, graphs.concepts, graphs.cooccurrences)
+    ]
+    parts.append(("graph", graphs.digests.value, None))  # with hasPart from the paper graphs
     prefix = len(graphs.paper_graph_prefix)
-    for graph in sorted(papers, key=lambda g: subject_key(ox.NamedNode(f"{base}paper/{g.value[prefix:]}"))):
-        paper = f"{base}paper/{graph.value[prefix:]}"
+    papers = [g.value for g in store.named_graphs() if g.value.startswith(graphs.paper_graph_prefix)]
+    papers.sort(key=lambda g: subject_key(ox.NamedNode(f"{base}paper/{g[prefix:]}")))
+    parts += [("papers", *papers[i : i + PAPERS_PER_PART]) for i in range(0, len(papers), PAPERS_PER_PART)]
+    parts.append(("graph", graphs.people.value, graphs.people.value))
+    return parts
+
+
+def _turtle_terms(base: str) -> TurtleTerms:
+    return TurtleTerms(base, {p: str(ns) for p, ns in PREFIXES.items()})
+
+
+def _part_blocks(store: ox.Store, terms: TurtleTerms, base: str, part: Part) -> Iterator[str]:
+    kind, *names = part
+    if kind == "graph":
+        graph, read_from = names
+        assert graph is not None
+        yield from _large_graph_blocks(
+            store, terms, ox.NamedNode(graph), None if read_from is None else ox.NamedNode(read_from)
+        )
+        return
+    prefix = len(Terms(base).paper_graph_prefix)
+    for name in names:
+        assert name is not None
+        paper = f"{base}paper/{name[prefix:]}"
         by_subject: dict[Any, list[tuple[object, object]]] = defaultdict(list)
-        for q in store.quads_for_pattern(None, None, None, graph):
-            if str(getattr(q.subject, "value", "")).startswith(paper):
-                by_subject[q.subject].append((q.predicate, q.object))
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+            subject = q.subject
+            if subject.value.startswith(paper):  # type: ignore[union-attr]  # no triple terms here
+                by_subject[subject].append((q.predicate, q.object))
         for subject in sorted(by_subject, key=subject_key):
             yield format_block(terms, subject, by_subject[subject])
-    yield from _large_graph_blocks(store, terms, graphs.people, graphs.people)
+
+
+def parallel_blocks(store: ox.Store, base: str, workers: int) -> Iterator[str]:
+    """``store_blocks`` formatted by ``workers`` forked processes, a part each at a time, and given
+    back in order, a part's blocks as one text. Only for a store in memory: the workers read their
+    copy of it."""
+    global _EXPORTING
+    parts = export_parts(store, base)
+    _EXPORTING = (store, base)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from (text for text in pool.map(_part_text, parts) if text)
+    finally:
+        _EXPORTING = None
+
+
+_EXPORTING: tuple[ox.Store, str] | None = None
+
+
+def _part_text(part: Part) -> str:
+    assert _EXPORTING is not None
+    store, base = _EXPORTING
+    return "\n".join(_part_blocks(store, _turtle_terms(base), base, part))
 
 
 def _large_graph_blocks(
@@ -126,11 +182,15 @@ def _block(
     return format_block(terms, subject, pairs)
 
 
-def write_store_turtle(store: ox.Store, path: Path, base: str = DEFAULT_BASE) -> Path:
-    """The built graph in ``store`` as sorted Turtle at ``path`` (atomically; streamed, not held whole)."""
+def write_store_turtle(store: ox.Store, path: Path, base: str = DEFAULT_BASE, *, workers: int = 1) -> Path:
+    """The built graph in ``store`` as sorted Turtle at ``path`` (atomically; streamed, not held whole).
+    ``workers`` > 1 formats it in that many processes: only for a store in memory."""
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
-    return write_atomic(path, lambda out: write_blocks(out, store_blocks(store, base), base, prefixes))
+    blocks = parallel_blocks(store, base, workers) if workers > 1 else store_blocks(store, base)
+    return write_atomic(path, lambda out: write_blocks(out, blocks, base, prefixes))
 
 
 def write_html(graph: TripleSource, network: nx.DiGraph[str], path: Path, *, title: str, max_nodes: int) -> Path:
+    from kg.page import render_html  # pyvis takes 0.3 s to import: only when a page is written
+
     return write_atomic(path, render_html(graph, network, title=title, max_nodes=max_nodes))

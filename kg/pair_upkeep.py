@@ -1,8 +1,8 @@
 """The collaboration and co-occurrence pairs of a store, kept up to date (``kg.pairs`` counts them).
 
 An update recounts only the pairs among the people and techniques whose papers changed
-(``update_collaborations``, ``update_cooccurrences``); a large build counts every pair once at the
-end (``recount_pairs``).
+(``update_collaborations``, ``update_cooccurrences``); a build into an empty store counts every pair
+once at the end (``recount_pairs``).
 
 >>> t = Terms("http://x/")
 >>> store = ox.Store()
@@ -15,7 +15,6 @@ end (``recount_pairs``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 
 import pyoxigraph as ox
 
@@ -23,22 +22,18 @@ from kg import emit
 from kg.emit import TYPE, P, Terms
 from kg.namespace import DEFAULT_BASE
 from kg.pairs import NEWMAN_SCALE, Pair, count_id_pairs, count_pairs
-from kg.rankings import RankKey, rank_all_collaborations, rank_collaborations, rank_key, ranked_keys, recount_concepts
+from kg.rankings import RankKey, rank_all_pairs, rank_key, rank_pairs, ranked_keys, recount_concepts
 from kg.state import UpdateStore
 
 
-def update_collaborations(
-    db: UpdateStore, people: set[ox.NamedNode], groups: Iterable[list[str]] | None = None
-) -> None:
-    """Recount every pair of two people in ``people`` (those whose papers changed); ``groups``: the
-    author IRIs of every paper that has one of them, when the caller has them at hand."""
+def update_collaborations(db: UpdateStore, people: set[ox.NamedNode]) -> None:
+    """Recount every pair of two people in ``people`` (those whose papers changed), and rank again."""
     terms = db.terms
-    if groups is None:
-        papers = {p for person in people for p in db.subjects(P.author, person)}
-        groups = ([o.value for o in db.objects(p, P.author)] for p in sorted(papers, key=lambda n: n.value))
+    papers = {p for person in people for p in db.subjects(P.author, person)}
+    groups = ([o.value for o in db.objects(p, P.author)] for p in sorted(papers, key=lambda n: n.value))
     members = {p.value for p in people}
     pairs = count_pairs(groups, within=members)
-    ranked = ranked_keys(db)  # before any pair is dropped
+    ranked = ranked_keys(db, terms.collaborations)  # before any pair is dropped
     _drop_pairs(db, people, P.collaborator, terms.collaborations)
     prefix = f"{terms.base}person/"
     triples: list[ox.Triple] = []
@@ -50,29 +45,29 @@ def update_collaborations(
         written.append((rank_key(pair.papers, emit.newman_literal(pair.newman).value, node.value), node))
     db.put(triples, terms.collaborations)
     db.flush()
-    rank_collaborations(db, ranked, written)
+    rank_pairs(db, terms.collaborations, ranked, written)
 
 
-def update_cooccurrences(
-    db: UpdateStore, concepts: set[ox.NamedNode], groups: Iterable[list[str]] | None = None
-) -> None:
-    """Recount every pair of two techniques in ``concepts`` (those whose papers or kind changed);
-    ``groups``: the mentioned concepts of every paper that mentions one of them, when at hand."""
+def update_cooccurrences(db: UpdateStore, concepts: set[ox.NamedNode]) -> None:
+    """Recount every pair of two techniques in ``concepts`` (those whose papers or kind changed)."""
     terms = db.terms
     techniques = {s.value for s in db.subjects(TYPE, P.technique, terms.concepts)}
-    if groups is None:
-        papers = {p for c in concepts for p in db.subjects(P.mentions, c)}
-        groups = ([o.value for o in db.objects(p, P.mentions)] for p in sorted(papers, key=lambda n: n.value))
-    groups = ([c for c in group if c in techniques] for group in groups)
-    pairs = count_pairs(groups, within={c.value for c in concepts})
+    papers = {p for c in concepts for p in db.subjects(P.mentions, c)}
+    groups = ([o.value for o in db.objects(p, P.mentions)] for p in sorted(papers, key=lambda n: n.value))
+    pairs = count_pairs(([c for c in group if c in techniques] for group in groups), within={c.value for c in concepts})
+    ranked = ranked_keys(db, terms.cooccurrences)  # before any pair is dropped
     _drop_pairs(db, concepts, P.cooccurring, terms.cooccurrences)
     prefix = f"{terms.base}concept/"
     triples: list[ox.Triple] = []
+    written: list[tuple[RankKey, ox.NamedNode]] = []
     for pair in pairs:
         first, second = ox.NamedNode(pair.first), ox.NamedNode(pair.second)
-        triples += emit.cooccurrence_triples(terms.pair("cooccurrence", first, second, prefix), first, second, pair)
+        node = terms.pair("cooccurrence", first, second, prefix)
+        triples += emit.cooccurrence_triples(node, first, second, pair)
+        written.append((rank_key(pair.papers, "0", node.value), node))
     db.put(triples, terms.cooccurrences)
     db.flush()
+    rank_pairs(db, terms.cooccurrences, ranked, written)
 
 
 def _drop_pairs(db: UpdateStore, members: set[ox.NamedNode], link: ox.NamedNode, graph: ox.NamedNode) -> None:
@@ -116,13 +111,12 @@ def recount_pairs(store: ox.Store, base: str = DEFAULT_BASE, *, bulk: bool = Fal
             pair = Pair(first.value, second.value, papers, newman / NEWMAN_SCALE)
             node = terms.pair(kind, first, second, prefix)
             db.put(write(node, first, second, pair), graph)
-            if kind == "collaboration":
-                keys.append((rank_key(papers, emit.newman_literal(pair.newman).value, node.value), node))
+            weight = emit.newman_literal(pair.newman).value if kind == "collaboration" else "0"
+            keys.append((rank_key(papers, weight, node.value), node))
             if len(db.pending) >= 100_000:
                 db.flush()
         db.flush()
         del found, names
-        if kind == "collaboration":
-            rank_all_collaborations(db, keys)
-            del keys
+        rank_all_pairs(db, graph, keys)
+        del keys
     recount_concepts(db)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -127,6 +128,13 @@ def count_id_pairs(
 
 
 def _pair_codes(members: NDArray[np.int64]) -> NDArray[np.int64]:
-    first, second = np.triu_indices(members.size, 1)
+    first, second = _upper_triangle(members.size)
     codes: NDArray[np.int64] = (members[first] << 32) | members[second]
     return codes
+
+
+@lru_cache(maxsize=256)
+def _upper_triangle(size: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """The index pairs (i < j) of ``size`` members: most groups have one of a few sizes."""
+    first, second = np.triu_indices(size, 1)
+    return first, second

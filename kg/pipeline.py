@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import multiprocessing
 import shutil
 import tempfile
 import weakref
@@ -19,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import networkx as nx
@@ -45,7 +47,7 @@ from kg.model import Concept, Problem
 from kg.namespace import DEFAULT_BASE, KG, SCHEMA, check_base
 from kg.network import to_networkx
 from kg.store import OxigraphTriples
-from kg.update import Added, Source, add_sources, recount_pairs
+from kg.update import PARALLEL_FROM, Added, Source, add_sources, recount_pairs
 from kg.vocabulary import Vocabulary, bundled_vocabulary
 
 
@@ -228,8 +230,12 @@ def run_build(
             return _export(db, base, read, problems, changed, out_dir, html, export, max_nodes, store)
         if out_dir is None or _input_bytes(files) <= IN_MEMORY_BYTES:
             db = ox.Store()
-            read, problems, changed = _add_batches(db, files, max_bytes, 2**62, base, vocabulary, workers)
-            return _export(db, base, read, problems, changed, out_dir, html, export, max_nodes, None)
+            read, problems, changed = _add_batches(
+                db, files, max_bytes, 2**62, base, vocabulary, workers, in_memory=True
+            )
+            # In memory, the Turtle is formatted in forked workers that read their copy of the store.
+            forks = workers or multiprocessing.cpu_count() or 1
+            return _export(db, base, read, problems, changed, out_dir, html, export, max_nodes, None, forks)
         scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=out_dir))
         try:
             read, problems, changed = _add_batches(
@@ -252,6 +258,8 @@ def _add_batches(
     base: str,
     vocabulary: Vocabulary | None,
     workers: int,
+    *,
+    in_memory: bool = False,
 ) -> tuple[list[str], list[Problem], Added]:
     """Add the input files to ``db`` ``batch`` papers at a time. A store on disk is flushed and
     closed at the end (pass it without keeping a reference); the caller reopens or moves it."""
@@ -264,9 +272,11 @@ def _add_batches(
     following = next(batches, None)
     several = following is not None
     new_store = next(iter(db.quads_for_pattern(None, _ox(RDF.type), _ox(SCHEMA.ScholarlyArticle), None)), None) is None
+    # Bulk writes skip transactions on disk; in memory, plain writes are as fast (and text loads faster).
+    bulk = new_store and not in_memory
     while sources:
         added = add_sources(
-            db, sources, vocabulary=vocabulary, base=base, workers=workers, pairs=not several, bulk=new_store
+            db, sources, vocabulary=vocabulary, base=base, workers=workers, pairs=not several, bulk=bulk
         )
         skipped = set(added.skipped)
         for source in sources:
@@ -277,7 +287,7 @@ def _add_batches(
         changed = Added(*(a + b for a, b in zip(changed.__dict__.values(), added.__dict__.values(), strict=True)))
         sources, following = following or [], next(batches, None) if following is not None else None
     if several and changed.papers:
-        recount_pairs(db, base, bulk=new_store)
+        recount_pairs(db, base, bulk=bulk)
     db.flush()
     del db  # the last reference to a store on disk: it closes here (an in-memory one lives on in the caller)
     return read, problems, changed
@@ -294,22 +304,40 @@ def _export(
     export: bool,
     max_nodes: int,
     store: Path | None,
+    forks: int = 1,
 ) -> BuildResult:
     outputs: list[Path] = []
     papers = len(_typed(db, SCHEMA.ScholarlyArticle))
     network = None
     if out_dir is not None and papers and export:
-        outputs.append(write_store_turtle(db, out_dir / "graph.ttl", base))
-        if html:
+        page = out_dir / "graph.html"
+        title = f"papers-kg: {papers} papers"
+        parallel = forks > 1 and papers >= PARALLEL_FROM
+        # In memory, a forked process writes the page while the Turtle is written (each reads its copy).
+        writer = _start_page_writer(db, page, title, max_nodes) if html and parallel else None
+        outputs.append(write_store_turtle(db, out_dir / "graph.ttl", base, workers=forks if parallel else 1))
+        if writer is not None:
+            writer.join()
+            if writer.exitcode != 0:
+                raise RuntimeError(f"writing {page} failed (the page writer exited with {writer.exitcode})")
+            outputs.append(page)
+        elif html:
             network = to_networkx(OxigraphTriples(db))
-            page = out_dir / "graph.html"
-            outputs.append(
-                write_html(OxigraphTriples(db), network, page, title=f"papers-kg: {papers} papers", max_nodes=max_nodes)
-            )
+            outputs.append(write_html(OxigraphTriples(db), network, page, title=title, max_nodes=max_nodes))
     result = BuildResult(db, base, tuple(read), tuple(problems), tuple(outputs), changed, store)
     if network is not None:
         result.__dict__["network"] = network  # already computed: seed the cached property
     return result
+
+
+def _start_page_writer(db: ox.Store, page: Path, title: str, max_nodes: int) -> BaseProcess:
+    writer = multiprocessing.get_context("fork").Process(target=_write_page, args=(db, page, title, max_nodes))
+    writer.start()
+    return writer
+
+
+def _write_page(db: ox.Store, page: Path, title: str, max_nodes: int) -> None:
+    write_html(OxigraphTriples(db), to_networkx(OxigraphTriples(db)), page, title=title, max_nodes=max_nodes)
 
 
 def run_eval(gold_dir: Path, corpus_dir: Path, *, vocabulary: Vocabulary | None = None) -> dict[str, Score]:

@@ -112,6 +112,15 @@ class UpdateStore:
         self.write(self.pending)
         self.pending = []
 
+    def load(self, nquads: str) -> None:
+        """Add quads given as N-Quads text, as ``write`` adds them."""
+        if not nquads:
+            return
+        if self.bulk:
+            self.store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
+        else:
+            self.store.load(nquads, ox.RdfFormat.N_QUADS)
+
     def write(self, quads: list[ox.Quad]) -> None:
         """Add quads: without a transaction into a store that had no papers (a failed first build is
         simply built again), in one transaction otherwise."""

@@ -23,6 +23,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any, TextIO
 
 import pyoxigraph as ox
@@ -43,6 +44,7 @@ _RDF_TYPE = str(RDF.type)
 _XSD_INTEGER = str(XSD.integer)
 _XSD_STRING = str(XSD.string)
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_CACHED = 500_000  # IRIs and keys a writer remembers (people, concepts and days recur)
 
 
 def _escape_string(text: str) -> str:
@@ -74,6 +76,8 @@ class TurtleTerms:
         # Longest namespace first, so that a namespace inside another one wins.
         self.prefixes = sorted(((ns, p) for p, ns in prefixes.items()), key=lambda t: -len(t[0]))
         self._iris: dict[str, str] = {}
+        self._nodes: dict[ox.NamedNode, str] = {}  # IRIs met as terms, as written
+        self._predicate_keys: dict[str, tuple[bool, str]] = {}
 
     def predicate(self, iri: str) -> str:
         """A predicate as written: ``a`` for ``rdf:type``, else its prefixed name or IRI."""
@@ -81,14 +85,17 @@ class TurtleTerms:
 
     def predicate_key(self, iri: str) -> tuple[bool, str]:
         """``rdf:type`` first, then the predicates as written."""
-        return (iri != _RDF_TYPE, self.predicate(iri))
+        known = self._predicate_keys.get(iri)
+        if known is None:
+            known = self._predicate_keys[iri] = (iri != _RDF_TYPE, self.predicate(iri))
+        return known
 
     def iri(self, text: str) -> str:
         known = self._iris.get(text)
         if known is not None:
             return known
         written = self._iri(text)
-        if len(self._iris) < 100_000:
+        if len(self._iris) < _CACHED:
             self._iris[text] = written
         return written
 
@@ -106,7 +113,12 @@ class TurtleTerms:
 
     def term(self, node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> str:
         if isinstance(node, ox.NamedNode):
-            return "a" if node.value == _RDF_TYPE else self.iri(node.value)
+            known = self._nodes.get(node)
+            if known is None:
+                known = "a" if node.value == _RDF_TYPE else self.iri(node.value)
+                if len(self._nodes) < _CACHED:
+                    self._nodes[node] = known
+            return known
         if isinstance(node, ox.BlankNode):
             return f"_:{re.sub(r'[^A-Za-z0-9]', '_', node.value)}"
         if isinstance(node, ox.Literal):
@@ -123,6 +135,7 @@ class TurtleTerms:
         raise TypeError(f"cannot write {node!r} as Turtle")
 
 
+@lru_cache(maxsize=_CACHED)
 def _natural(text: str) -> tuple[object, ...]:
     return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text))
 

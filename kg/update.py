@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -48,7 +48,7 @@ from kg.model import KEYWORDS, Concept, Digest, Extraction, Paper, Problem
 from kg.namespace import DEFAULT_BASE
 from kg.pair_upkeep import recount_pairs, update_collaborations, update_cooccurrences
 from kg.pairs import MAX_PAIR_MEMBERS
-from kg.rankings import recount_concepts, update_concepts
+from kg.rankings import update_concepts
 from kg.records import from_json, to_json
 from kg.sanity import summary_mismatch
 from kg.state import (
@@ -73,8 +73,8 @@ __all__ = [
     "StoreMismatch",
     "add_sources",
     "check_store",
-    "extract_papers",
     "extraction_fingerprint",
+    "prepare_papers",
     "recount_pairs",
 ]
 
@@ -157,15 +157,15 @@ def add_sources(
 
     ``pairs=False`` leaves the collaboration and co-occurrence pairs, the ranks and the concepts'
     paper counts to a later ``recount_pairs`` (a large build adds its files in batches, then counts
-    once). ``bulk``: write without
-    transactions, for a build into a new store (a store that had no papers also gets this)."""
+    once). ``bulk``: write without transactions, for a build into a new store on disk (in memory,
+    plain writes are as fast)."""
     check_store(store, base, extraction_fingerprint(vocabulary))
     vocab = vocabulary or bundled_vocabulary()
     terms = Terms(base)
     db = UpdateStore(store, terms)
     new, skipped = find_new_sources(db, sources)
     fresh = not db.has(None, TYPE, P.article)  # a full build: nothing stored to read back or recount
-    db.bulk = fresh or bulk
+    db.bulk = bulk
     affected: set[str] = set()
     for source in new:
         affected |= drop_source(db, source)
@@ -188,16 +188,25 @@ def add_sources(
     problems += [hyperauthorship(m.paper) for _, m in sorted(merged.items()) if _too_many(m)]
     extractor = Extractor(vocab)
     ids = sorted(merged)
-    found = dict(zip(ids, extract_papers([merged[i].paper for i in ids], extractor, workers), strict=True))
+    found: dict[str, tuple[Extraction, str | None]] = {}
+    prepared = zip(ids, prepare_papers([merged[i] for i in ids], extractor, terms, workers), strict=True)
     after_authors: set[ox.NamedNode] = set()
     after_discovered: set[str] = set()
-    pending: list[ox.Quad] = []
-    for arxiv_id in sorted(affected):
-        pending += _write_paper(db, arxiv_id, merged.get(arxiv_id), found.get(arxiv_id))
-        if len(pending) >= 200_000:  # one write per many papers: on disk, each write costs
-            db.write(pending)
+    pending: list[str] = []
+    # Papers are written as they come in from the workers, which go on with the next ones.
+    for arxiv_id in sorted(affected):  # ``ids`` is the part of it that is still in the graph
+        if not fresh:
+            _clear_paper(db, arxiv_id)
+        if arxiv_id in merged:
+            got, (extraction, mismatch, quads) = next(prepared)
+            assert got == arxiv_id
+            found[arxiv_id] = (extraction, mismatch)
+            pending.append(quads)
+        if len(pending) >= 2000:  # one write per many papers: on disk, each write costs
+            db.load("".join(pending))
             pending = []
-    db.write(pending)
+    db.load("".join(pending))
+    assert next(prepared, None) is None  # every paper was prepared; the workers have ended
     for arxiv_id, m in merged.items():
         after_authors.update(terms.person(a) for a in m.paper.authors)
         after_discovered.update(c.key for c in found[arxiv_id][0].discovered)
@@ -210,12 +219,9 @@ def add_sources(
     dates = before.dates | {terms.digest(d) for m in merged.values() for d in m.dates}
     dates |= {terms.digest(p.date) for s in new for p in s.digest.papers if p.date is not None}
     update_digests(db, dates)
-    if pairs and fresh:  # every paper is in memory: count the pairs from there
-        author_groups = [[terms.person(a).value for a in merged[i].paper.authors] for i in ids]
-        update_collaborations(db, before.authors | after_authors, author_groups)
-        concept_groups = [[terms.concept(m.concept).value for m in found[i][0].mentions] for i in ids]
-        update_cooccurrences(db, concepts | changed_kinds, concept_groups)
-        recount_concepts(db)
+    if pairs and fresh:  # nothing to recount from: count every pair and concept once
+        db.flush()
+        recount_pairs(store, base, bulk=db.bulk)
     elif pairs:
         update_collaborations(db, before.authors | after_authors)
         update_cooccurrences(db, concepts | changed_kinds)
@@ -238,26 +244,50 @@ def hyperauthorship(paper: Paper) -> Problem:
     )
 
 
-def extract_papers(
-    papers: Sequence[Paper], extractor: Extractor, workers: int = 0
-) -> list[tuple[Extraction, str | None]]:
-    """Each paper's mentions and summary-mismatch verdict, in worker processes for many papers."""
+Prepared = tuple[Extraction, str | None, str]  # mentions, summary-mismatch verdict, N-Quads
+
+
+def prepare_papers(
+    papers: Sequence[MergedPaper], extractor: Extractor, terms: Terms, workers: int = 0
+) -> Iterator[Prepared]:
+    """Each paper's mentions, summary-mismatch verdict and quads (as N-Quads text, which the store
+    parses far faster than Python makes quads), in order, as they are ready: in worker processes
+    for many papers. The workers are forked with the papers and the extractor, so that only the
+    results travel between processes."""
     workers = workers or (multiprocessing.cpu_count() or 1)
     if workers == 1 or len(papers) < PARALLEL_FROM:
-        return [_extract_one(extractor, p) for p in papers]
-    global _WORKER_EXTRACTOR
-    _WORKER_EXTRACTOR = extractor  # inherited by the forked workers, not pickled
-    chunk = max(1, len(papers) // (workers * 8))
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_extract_in_worker, papers, chunksize=chunk))
+        yield from (_prepare_one(extractor, terms, p) for p in papers)
+        return
+    global _WORKER_INPUT
+    _WORKER_INPUT = (extractor, terms, papers)  # inherited by the forked workers, not pickled
+    chunk = max(1, min(64, len(papers) // (workers * 8)))  # small chunks: the first results come soon
+    spans = [(start, min(start + chunk, len(papers))) for start in range(0, len(papers), chunk)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for results in pool.map(_prepare_span, spans):
+                yield from results
+    finally:
+        _WORKER_INPUT = None
 
 
-_WORKER_EXTRACTOR: Extractor | None = None
+_WORKER_INPUT: tuple[Extractor, Terms, Sequence[MergedPaper]] | None = None
 
 
-def _extract_in_worker(paper: Paper) -> tuple[Extraction, str | None]:
-    assert _WORKER_EXTRACTOR is not None
-    return _extract_one(_WORKER_EXTRACTOR, paper)
+def _prepare_span(span: tuple[int, int]) -> list[Prepared]:
+    assert _WORKER_INPUT is not None
+    extractor, terms, papers = _WORKER_INPUT
+    return [_prepare_one(extractor, terms, papers[i]) for i in range(*span)]
+
+
+def _prepare_one(extractor: Extractor, terms: Terms, merged: MergedPaper) -> Prepared:
+    extraction, mismatch = _extract_one(extractor, merged.paper)
+    node = terms.paper(merged.paper.arxiv_id)
+    quads = emit.paper_quads(terms, merged, extraction.mentions, mismatch, terms.paper_graph(merged.paper.arxiv_id))
+    for concept in extraction.discovered:
+        quads.append(ox.Quad(node, DISCOVERED, ox.Literal(to_json(concept)), terms.state))
+        quads.append(ox.Quad(terms.concept(concept.key), DISCOVERED_IN, node, terms.state))
+        quads += [ox.Quad(terms.concept(b), BASE_OF, node, terms.state) for b in concept.broader]
+    return extraction, mismatch, "".join(f"{q} .\n" for q in quads)
 
 
 def _extract_one(extractor: Extractor, paper: Paper) -> tuple[Extraction, str | None]:
@@ -268,10 +298,8 @@ def _extract_one(extractor: Extractor, paper: Paper) -> tuple[Extraction, str | 
     return extraction, summary_mismatch(paper.title, texts, in_title, in_summary, extractor.is_known)
 
 
-def _write_paper(
-    db: UpdateStore, arxiv_id: str, merged: MergedPaper | None, found: tuple[Extraction, str | None] | None
-) -> list[ox.Quad]:
-    """Remove what the store says of a paper; the quads that say it now (for the caller to add)."""
+def _clear_paper(db: UpdateStore, arxiv_id: str) -> None:
+    """Remove what the store says of a paper (``prepare_papers`` gives what it says now)."""
     terms = db.terms
     node = terms.paper(arxiv_id)
     graph = terms.paper_graph(arxiv_id)
@@ -282,12 +310,3 @@ def _write_paper(
         db.store.remove(ox.Quad(found_in, DISCOVERED_IN, node, terms.state))
     for quad in list(db.store.quads_for_pattern(None, BASE_OF, node, terms.state)):
         db.store.remove(quad)
-    if merged is None or found is None:
-        return []
-    extraction, mismatch = found
-    quads = emit.paper_quads(terms, merged, extraction.mentions, mismatch, graph)
-    for concept in extraction.discovered:
-        quads.append(ox.Quad(node, DISCOVERED, ox.Literal(to_json(concept)), terms.state))
-        quads.append(ox.Quad(terms.concept(concept.key), DISCOVERED_IN, node, terms.state))
-        quads += [ox.Quad(terms.concept(b), BASE_OF, node, terms.state) for b in concept.broader]
-    return quads

@@ -19,7 +19,7 @@ from kg.namespace import KG, SCHEMA
 from kg.parse import parse_digest
 from kg.queries import run_query
 from kg.vocabulary import parse_vocabulary
-from tests.conftest import DATA
+from tests.conftest import CORPUS, DATA, need
 
 GOLDEN = DATA / "golden"
 BASE = "https://w3id.org/papers-kg/"
@@ -60,6 +60,23 @@ def paper(graph: Graph, arxiv_id: str) -> URIRef:
     (node,) = graph.subjects(SCHEMA.identifier, Literal(arxiv_id))
     assert isinstance(node, URIRef)
     return node
+
+
+def test_two_processes_write_the_same_bytes_as_one(tmp_path: Path) -> None:
+    """Extraction streamed from worker processes, Turtle formatted by forked workers and the page
+    written by a forked process (a build in memory of 400 papers or more) give exactly what one
+    process gives."""
+    from kg.export import PAPERS_PER_PART
+    from kg.pipeline import run_build
+    from kg.update import PARALLEL_FROM
+
+    days = sorted(need(CORPUS / "daily-papers-ko", "the daily-papers-ko corpus").glob("*.md"))[:40]
+    one = run_build(days, tmp_path / "one", workers=1)
+    two = run_build(days, tmp_path / "two", workers=2)
+    assert one.papers >= max(PARALLEL_FROM, 2 * PAPERS_PER_PART)  # the parallel paths ran, in parts
+    assert [p.name for p in two.outputs] == ["graph.ttl", "graph.html"]
+    for name in ("graph.ttl", "graph.html"):
+        assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
 
 
 def test_seed_has_exactly_its_twelve_papers(seed_graph: Graph, seed_digests: list[Digest]) -> None:

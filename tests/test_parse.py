@@ -261,3 +261,12 @@ def test_generated_papers_round_trip(title: str, authors: list[str], votes: int 
     assert list(paper.authors) == [clean_text(a) for a in authors]
     assert paper.votes == votes
     assert digest.problems == ()
+
+
+def test_invisible_characters_lie_only_in_the_planes_searched() -> None:
+    """``strip_invisible`` builds its character class from planes 0, 1 and 14 only (0.05 s instead of
+    0.25 s per process); no other plane has a format, control or surrogate code point."""
+    from kg.normalize import INVISIBLE_PLANES, invisible_ranges, strip_invisible
+
+    assert invisible_ranges(tuple(p for p in range(17) if p not in INVISIBLE_PLANES)) == []
+    assert strip_invisible("a\u200bb\U000e0041c\x07d\ufffe") == "abcd"  # plane 0 format, plane 14 tag, control

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from kg import rankings
 from kg.pipeline import run_build
@@ -52,9 +52,12 @@ Authors: Eve Eom, Gus Go
 
 ALL_PAIRS = """
 PREFIX kg: <https://w3id.org/papers-kg/ontology#>
-SELECT ?pair ?papers ?newman WHERE { ?pair a kg:Collaboration ; kg:jointPapers ?papers ; kg:newmanWeight ?newman }
+SELECT ?pair ?papers ?newman WHERE {
+  ?pair a ?kind ; kg:jointPapers ?papers OPTIONAL { ?pair kg:newmanWeight ?newman }
+}
 """
-RANKS = "PREFIX kg: <https://w3id.org/papers-kg/ontology#> SELECT ?pair ?rank WHERE { ?pair kg:rank ?rank }"
+RANKS = "PREFIX kg: <https://w3id.org/papers-kg/ontology#> SELECT ?pair ?rank WHERE { ?pair a ?kind ; kg:rank ?rank }"
+KG = "https://w3id.org/papers-kg/ontology#"
 COUNTS = """
 PREFIX kg: <https://w3id.org/papers-kg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -84,14 +87,17 @@ def graph_of(out: Path) -> Graph:
     return Graph().parse(out / "graph.ttl", format="turtle")
 
 
-def expected_ranks(graph: Graph, top: int) -> list[str]:
-    """The ranking computed from every pair: most joint papers, highest Newman weight, then IRI."""
-    rows = [(-int(r.papers), -Decimal(str(r.newman)), str(r.pair)) for r in graph.query(ALL_PAIRS)]  # type: ignore[union-attr]
+def expected_ranks(graph: Graph, top: int, kind: str = "Collaboration") -> list[str]:
+    """The ranking computed from every pair: most joint papers, highest Newman weight (collaborations
+    only), then IRI."""
+    found = graph.query(ALL_PAIRS, initBindings={"kind": URIRef(KG + kind)})
+    rows = [(-int(r.papers), -Decimal(str(r.newman or 0)), str(r.pair)) for r in found]  # type: ignore[union-attr]
     return [iri for *_, iri in sorted(rows)[:top]]
 
 
-def stored_ranks(graph: Graph) -> list[str]:
-    rows = sorted((int(r.rank), str(r.pair)) for r in graph.query(RANKS))  # type: ignore[union-attr]
+def stored_ranks(graph: Graph, kind: str = "Collaboration") -> list[str]:
+    found = graph.query(RANKS, initBindings={"kind": URIRef(KG + kind)})
+    rows = sorted((int(r.rank), str(r.pair)) for r in found)  # type: ignore[union-attr]
     assert [rank for rank, _ in rows] == list(range(1, len(rows) + 1))  # 1, 2, ... with no gap
     return [iri for _, iri in rows]
 
@@ -122,6 +128,8 @@ def test_ranks_are_the_strongest_pairs_in_order(tmp_path: Path, monkeypatch: pyt
     ranked = stored_ranks(graph)
     assert ranked == expected_ranks(graph, top)
     assert len(ranked) == min(top, 4) and ranked[0].endswith("/Eve_Eom/Gus_Go")
+    techniques = stored_ranks(graph, "Cooccurrence")
+    assert techniques == expected_ranks(graph, top, "Cooccurrence") and techniques  # MoE and LoRA, in B and G
     assert_counts_match_the_facts(graph)
 
 
@@ -129,7 +137,13 @@ def test_updates_keep_the_ranking_of_a_full_build(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(rankings, "RANKED_PAIRS", 2)
     every_pair_reads: list[int] = []
     read_every_pair = rankings._every_pair
-    monkeypatch.setattr(rankings, "_every_pair", lambda db: every_pair_reads.append(1) or read_every_pair(db))
+
+    def count_reads(db: object, graph: object) -> object:
+        if str(graph).endswith("collaborations>"):
+            every_pair_reads.append(1)
+        return read_every_pair(db, graph)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rankings, "_every_pair", count_reads)
     folder = tmp_path / "in"
     day1, day2 = write(folder, "2025-05-01.md", DAY1), write(folder, "2025-05-02.md", DAY2)
     store = tmp_path / "inc" / "store"
@@ -159,11 +173,15 @@ def test_corpus_ranks_and_counts_match_the_facts(tmp_path: Path, monkeypatch: py
     days = sorted(folder.glob("*.md"))[:30]
     in_memory = build(days, tmp_path / "memory")
     assert stored_ranks(in_memory) == expected_ranks(in_memory, 40)
+    assert stored_ranks(in_memory, "Cooccurrence") == expected_ranks(in_memory, 40, "Cooccurrence")
+    assert len(stored_ranks(in_memory, "Cooccurrence")) == 40  # more pairs than ranks
     assert_counts_match_the_facts(in_memory)
     # In batches of 100 papers into a store: pairs, ranks and counts are counted once at the end.
     run_build(days, tmp_path / "batches", html=False, store=tmp_path / "batches" / "store", workers=1, batch=100)
     assert (tmp_path / "batches" / "graph.ttl").read_bytes() == (tmp_path / "memory" / "graph.ttl").read_bytes()
-    # Day by day, newest first: every update re-ranks from the ranked pairs and its own.
+    # Day by day, newest first: every update re-ranks from the ranked pairs and its own, and reads
+    # every paper's days in one pass (as when it recounts many papers) instead of a lookup each.
+    monkeypatch.setattr(rankings, "SCAN_DAYS_FROM", 0)
     for day in reversed(days[-6:]):
         run_build([day], tmp_path / "daily", html=False, store=tmp_path / "daily" / "store", workers=1)
     build(days[-6:], tmp_path / "six")
@@ -172,8 +190,8 @@ def test_corpus_ranks_and_counts_match_the_facts(tmp_path: Path, monkeypatch: py
 
 def test_the_shapes_allow_exactly_the_ranks_the_build_gives() -> None:
     shapes = Graph().parse(Path(rankings.__file__).parent / "ontology" / "shapes.ttl")
-    (highest,) = shapes.query(
+    highest = shapes.query(
         "PREFIX sh: <http://www.w3.org/ns/shacl#> PREFIX kg: <https://w3id.org/papers-kg/ontology#> "
         "SELECT ?max WHERE { ?p sh:path kg:rank ; sh:maxInclusive ?max }"
     )
-    assert int(highest[0]) == rankings.RANKED_PAIRS  # type: ignore[index]
+    assert [int(row[0]) for row in highest] == [rankings.RANKED_PAIRS] * 2  # type: ignore[index]  # both kinds
