@@ -44,7 +44,7 @@ _RDF_TYPE = str(RDF.type)
 _XSD_INTEGER = str(XSD.integer)
 _XSD_STRING = str(XSD.string)
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_CACHED = 500_000  # IRIs and keys a writer remembers (people, concepts and days recur)
+_CACHED = 100_000  # IRIs and keys a writer remembers (people, concepts and days recur)
 
 
 def _escape_string(text: str) -> str:
