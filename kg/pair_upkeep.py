@@ -15,6 +15,7 @@ once at the end (``recount_pairs``).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
@@ -28,46 +29,61 @@ from kg.state import UpdateStore
 
 def update_collaborations(db: UpdateStore, people: set[ox.NamedNode]) -> None:
     """Recount every pair of two people in ``people`` (those whose papers changed), and rank again."""
-    terms = db.terms
     papers = {p for person in people for p in db.subjects(P.author, person)}
     groups = ([o.value for o in db.objects(p, P.author)] for p in sorted(papers, key=lambda n: n.value))
-    members = {p.value for p in people}
-    pairs = count_pairs(groups, within=members)
-    ranked = ranked_keys(db, terms.collaborations)  # before any pair is dropped
-    _drop_pairs(db, people, P.collaborator, terms.collaborations)
-    prefix = f"{terms.base}person/"
-    triples: list[ox.Triple] = []
-    written: list[tuple[RankKey, ox.NamedNode]] = []
-    for pair in pairs:
-        first, second = ox.NamedNode(pair.first), ox.NamedNode(pair.second)
-        node = terms.pair("collaboration", first, second, prefix)
-        triples += emit.collaboration_triples(node, first, second, pair)
-        written.append((rank_key(pair.papers, emit.newman_literal(pair.newman).value, node.value), node))
-    db.put(triples, terms.collaborations)
-    db.flush()
-    rank_pairs(db, terms.collaborations, ranked, written)
+    _rewrite_pairs(db, "collaboration", people, count_pairs(groups, within={p.value for p in people}))
 
 
 def update_cooccurrences(db: UpdateStore, concepts: set[ox.NamedNode]) -> None:
-    """Recount every pair of two techniques in ``concepts`` (those whose papers or kind changed)."""
-    terms = db.terms
-    techniques = {s.value for s in db.subjects(TYPE, P.technique, terms.concepts)}
+    """Recount every pair of two techniques in ``concepts`` (those whose papers or kind changed), and
+    rank again."""
+    techniques = {s.value for s in db.subjects(TYPE, P.technique, db.terms.concepts)}
     papers = {p for c in concepts for p in db.subjects(P.mentions, c)}
     groups = ([o.value for o in db.objects(p, P.mentions)] for p in sorted(papers, key=lambda n: n.value))
     pairs = count_pairs(([c for c in group if c in techniques] for group in groups), within={c.value for c in concepts})
-    ranked = ranked_keys(db, terms.cooccurrences)  # before any pair is dropped
-    _drop_pairs(db, concepts, P.cooccurring, terms.cooccurrences)
-    prefix = f"{terms.base}concept/"
+    _rewrite_pairs(db, "cooccurrence", concepts, pairs)
+
+
+# Per kind of pair: the link to its two members, the folder of their IRIs, and its triples.
+_KINDS = {
+    "collaboration": (P.collaborator, "person/", emit.collaboration_triples),
+    "cooccurrence": (P.cooccurring, "concept/", emit.cooccurrence_triples),
+}
+
+
+def _pair_graph(terms: Terms, kind: str) -> ox.NamedNode:
+    return terms.collaborations if kind == "collaboration" else terms.cooccurrences
+
+
+def _rewrite_pairs(db: UpdateStore, kind: str, members: set[ox.NamedNode], pairs: list[Pair]) -> None:
+    """Replace the pairs of two of ``members`` by ``pairs``, and rank again."""
+    terms = db.terms
+    link, folder, write = _KINDS[kind]
+    graph = _pair_graph(terms, kind)
+    ranked = ranked_keys(db, graph)  # before any pair is dropped
+    _drop_pairs(db, members, link, graph)
     triples: list[ox.Triple] = []
     written: list[tuple[RankKey, ox.NamedNode]] = []
     for pair in pairs:
-        first, second = ox.NamedNode(pair.first), ox.NamedNode(pair.second)
-        node = terms.pair("cooccurrence", first, second, prefix)
-        triples += emit.cooccurrence_triples(node, first, second, pair)
-        written.append((rank_key(pair.papers, "0", node.value), node))
-    db.put(triples, terms.cooccurrences)
+        node, pair_triples = _pair_node(terms, kind, pair, f"{terms.base}{folder}", write)
+        triples += pair_triples
+        written.append((_rank_key(kind, pair, node), node))
+    db.put(triples, graph)
     db.flush()
-    rank_pairs(db, terms.cooccurrences, ranked, written)
+    rank_pairs(db, graph, ranked, written)
+
+
+def _pair_node(
+    terms: Terms, kind: str, pair: Pair, prefix: str, write: Callable[..., list[ox.Triple]]
+) -> tuple[ox.NamedNode, list[ox.Triple]]:
+    first, second = ox.NamedNode(pair.first), ox.NamedNode(pair.second)
+    node = terms.pair(kind, first, second, prefix)
+    return node, write(node, first, second, pair)
+
+
+def _rank_key(kind: str, pair: Pair, node: ox.NamedNode) -> RankKey:
+    weight = emit.newman_literal(pair.newman).value if kind == "collaboration" else "0"  # co-occurrences have none
+    return rank_key(pair.papers, weight, node.value)
 
 
 def _drop_pairs(db: UpdateStore, members: set[ox.NamedNode], link: ox.NamedNode, graph: ox.NamedNode) -> None:
@@ -83,16 +99,15 @@ def _drop_pairs(db: UpdateStore, members: set[ox.NamedNode], link: ox.NamedNode,
 
 def recount_pairs(store: ox.Store, base: str = DEFAULT_BASE, *, bulk: bool = False) -> None:
     """Count every collaboration and co-occurrence pair of the stored graph afresh, rank the
-    collaborations and count the concepts' papers (bounded memory; ``bulk``: write without a
+    strongest of each and count the concepts' papers (bounded memory; ``bulk``: write without a
     transaction, for a new store)."""
     terms = Terms(base)
     db = UpdateStore(store, terms)
     db.bulk = bulk
     techniques = {s.value for s in db.subjects(TYPE, P.technique, terms.concepts)}
-    for link, graph, kind, prefix, keep in (
-        (P.author, terms.collaborations, "collaboration", f"{base}person/", None),
-        (P.mentions, terms.cooccurrences, "cooccurrence", f"{base}concept/", techniques),
-    ):
+    for link, kind, keep in ((P.author, "collaboration", None), (P.mentions, "cooccurrence", techniques)):
+        graph = _pair_graph(terms, kind)
+        _, folder, write = _KINDS[kind]
         ids: dict[str, int] = {}
         groups: dict[str, list[int]] = defaultdict(list)
         for q in store.quads_for_pattern(None, link, None, None):
@@ -104,15 +119,12 @@ def recount_pairs(store: ox.Store, base: str = DEFAULT_BASE, *, bulk: bool = Fal
         found = count_id_pairs(groups.values())
         del groups
         store.clear_graph(graph)
-        write = emit.collaboration_triples if kind == "collaboration" else emit.cooccurrence_triples
         keys: list[tuple[RankKey, ox.NamedNode]] = []
         for a, b, papers, newman in found:
-            first, second = ox.NamedNode(names[a]), ox.NamedNode(names[b])
-            pair = Pair(first.value, second.value, papers, newman / NEWMAN_SCALE)
-            node = terms.pair(kind, first, second, prefix)
-            db.put(write(node, first, second, pair), graph)
-            weight = emit.newman_literal(pair.newman).value if kind == "collaboration" else "0"
-            keys.append((rank_key(papers, weight, node.value), node))
+            pair = Pair(names[a], names[b], papers, newman / NEWMAN_SCALE)
+            node, triples = _pair_node(terms, kind, pair, f"{base}{folder}", write)
+            db.put(triples, graph)
+            keys.append((_rank_key(kind, pair, node), node))
             if len(db.pending) >= 100_000:
                 db.flush()
         db.flush()
