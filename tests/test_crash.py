@@ -39,6 +39,9 @@ STOPS = {
 CHILD = """
 import os, signal, sys
 import importlib
+# Ctrl-C as in a terminal, even where the tests run with SIGINT ignored (a background job of a shell
+# without job control: its processes inherit the ignored signal, and Python keeps it ignored).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 module_name, attr, when, sig = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 module = importlib.import_module(module_name)
 stop = lambda: os.kill(os.getpid(), sig)
