@@ -123,7 +123,7 @@ def parallel_blocks(store: ox.Store, base: str, workers: int) -> Iterator[str]:
     copy of it."""
     global _EXPORTING
     parts = export_parts(store, base)
-    _EXPORTING = (store, base)
+    _EXPORTING = (store, base, _turtle_terms(base))  # one writer per worker: its caches serve every part
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             yield from (text for text in pool.map(_part_text, parts) if text)
@@ -131,13 +131,13 @@ def parallel_blocks(store: ox.Store, base: str, workers: int) -> Iterator[str]:
         _EXPORTING = None
 
 
-_EXPORTING: tuple[ox.Store, str] | None = None
+_EXPORTING: tuple[ox.Store, str, TurtleTerms] | None = None
 
 
 def _part_text(part: Part) -> str:
     assert _EXPORTING is not None
-    store, base = _EXPORTING
-    return "\n".join(_part_blocks(store, _turtle_terms(base), base, part))
+    store, base, terms = _EXPORTING
+    return "\n".join(_part_blocks(store, terms, base, part))
 
 
 def _large_graph_blocks(

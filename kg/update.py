@@ -252,10 +252,11 @@ Prepared = tuple[Extraction, str | None, str]  # mentions, summary-mismatch verd
 def prepare_papers(
     papers: Sequence[MergedPaper], extractor: Extractor, terms: Terms, workers: int = 0
 ) -> Iterator[Prepared]:
-    """Each paper's mentions, summary-mismatch verdict and quads (as N-Quads text, which the store
-    parses far faster than Python makes quads), in order, as they are ready: in worker processes
-    for many papers. The workers are forked with the papers and the extractor, so that only the
-    results travel between processes."""
+    """Each paper's mentions, summary-mismatch verdict and quads, in order, as they are ready: in
+    worker processes for many papers. The quads come as N-Quads text, which crosses between
+    processes cheaply and which the store loads about as fast as quads made in the main process
+    (the point is that the workers make them). The workers are forked with the papers and the
+    extractor, so that only the results travel."""
     workers = workers or (multiprocessing.cpu_count() or 1)
     if workers == 1 or len(papers) < PARALLEL_FROM:
         yield from (_prepare_one(extractor, terms, p) for p in papers)
