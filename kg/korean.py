@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 
 from kg.model import Concept
 from kg.terms import concept_key
@@ -191,6 +192,7 @@ def _is_bare_noun(word: str) -> bool:
     return word in _NOUNS or word in _WORDS or word[-1] not in _ENDINGS
 
 
+@lru_cache(maxsize=100_000)  # Korean words recur across papers
 def _split_head(word: str) -> str | None:
     """The head noun a word starts with, when the rest is a particle: ``손실을`` -> ``손실``."""
     for end in range(min(len(word), _LONGEST_HEAD), 0, -1):  # the longest head first: 재샘플링 before 샘플링

@@ -10,7 +10,6 @@ by an acronym alignment over whole words, falling back to Schwartz & Hearst (200
 from __future__ import annotations
 
 import re
-from functools import cache
 
 _ABBR = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-.]{0,11}$")
 # Abbreviations that name no concept (or too many to be useful as one).
@@ -49,8 +48,15 @@ def _align(abbr: str, tokens: list[list[str]]) -> bool:
     chars = [c for c in abbr if c.isalnum()]
     parts = [(w, k, part) for w, word in enumerate(tokens) for k, part in enumerate(word) if part]
 
-    @cache
-    def go(i: int, at: int, pos: int) -> bool:  # next abbreviation char i; inside parts[at] after pos
+    seen: dict[tuple[int, int, int], bool] = {}  # a memo (cheaper to make than a functools cache)
+
+    def go(i: int, at: int, pos: int) -> bool:
+        found = seen.get((i, at, pos))
+        if found is None:
+            found = seen[i, at, pos] = step(i, at, pos)
+        return found
+
+    def step(i: int, at: int, pos: int) -> bool:  # next abbreviation char i; inside parts[at] after pos
         word_index = parts[at][0]
         if i == len(chars):
             return all(parts[n][0] == word_index for n in range(at, len(parts)))  # no word left unentered

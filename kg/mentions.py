@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from kg.alternation import label_atoms, trie_pattern
 from kg.korean import korean_phrases
@@ -68,15 +69,28 @@ def section_texts(paper: Paper) -> list[tuple[str, str]]:
     return [(key, s.text) for key, s in zip(keys, paper.sections, strict=True)]
 
 
+_LOOKUPS_KEPT = 200_000  # labels whose lookup an extractor remembers
 _SEP = r"[\s\-]?"  # between the words of a label: a space, a hyphen or nothing
 
 
+_GAPS = re.compile(r"[\s\-]+")  # spaces and hyphens between words
+_SPACES = re.compile(r"\s+")
+_CHECKPOINT = re.compile(r"(?:^|-)\d+(?:\.\d+)?[BMK]?(?:-|$)")  # X-70B-SFT
+_LIST_SEPARATORS = re.compile(r"[;,]")
+
+
 def _label_words(label: str) -> list[str]:
-    return [p for p in re.split(r"[\s\-]+", label.strip()) if p]
+    return [p for p in _GAPS.split(label.strip()) if p]
+
+
+@lru_cache(maxsize=4096)
+def _bare_pattern(abbr: str) -> re.Pattern[str]:
+    """An abbreviation used bare, as a whole word (compiled once: papers reuse abbreviations)."""
+    return re.compile(_LEFT + re.escape(abbr) + _RIGHT)
 
 
 def _canon(text: str, fold: bool) -> str:
-    text = re.sub(r"[\s\-]+", "", text)
+    text = _GAPS.sub("", text)
     text = text.lower() if fold else text
     if len(text) > 3 and text.endswith("es") and not text.endswith("ses"):
         return text[:-2]
@@ -114,12 +128,12 @@ class Extractor:
                     self.folded.setdefault(_canon(label, True), c.key)
                 latin.add(label)
             for label in c.ko_labels:
-                self.korean.setdefault(re.sub(r"\s+", "", label), c.key)
+                self.korean.setdefault(_SPACES.sub("", label), c.key)
                 korean.add(label)
         for c in sorted(vocabulary.concepts.values(), key=lambda c: c.key):
             for label in (c.pref_label, *c.alt_labels):
                 for mixed in mixed_labels(label):
-                    self.korean.setdefault(re.sub(r"\s+", "", mixed), c.key)
+                    self.korean.setdefault(_SPACES.sub("", mixed), c.key)
                     korean.add(mixed)
         self.ambiguous: dict[str, tuple[str, ...]] = {}
         for c in sorted(vocabulary.concepts.values(), key=lambda c: c.key):
@@ -148,14 +162,23 @@ class Extractor:
             if insensitive
             else None
         )
+        self._looked_up: dict[str, str | None] = {}
+        self._variant_of: dict[str, Concept | None] = {}
         ko = [label_atoms(s.split(), r"\s?", True) for s in korean]
         self._korean = re.compile(r"(?<![A-Za-z0-9])" + trie_pattern(ko), re.IGNORECASE) if ko else None
 
     def lookup(self, label: str) -> str | None:
         """The concept key a label names in the vocabulary, or ``None``."""
-        label = label.strip()
+        if label in self._looked_up:  # names recur across papers: each is looked up once
+            return self._looked_up[label]
+        if len(self._looked_up) >= _LOOKUPS_KEPT:
+            self._looked_up.clear()
+        key = self._looked_up[label] = self._lookup(label.strip())
+        return key
+
+    def _lookup(self, label: str) -> str | None:
         if HANGUL.search(label):
-            return self.korean.get(re.sub(r"\s+", "", label))
+            return self.korean.get(_SPACES.sub("", label))
         return self.exact.get(_canon(label, False)) or self.folded.get(_canon(label, True))
 
     def extract(self, paper: Paper) -> Extraction:
@@ -306,25 +329,34 @@ class Extractor:
         rest must carry a capital or a digit ("LoRA-based" is an adjective, not a variant).
         """
         for m in _NAME.finditer(text):
+            if text[m.start() - 1 : m.start()] == ".":
+                continue
             name = m.group(0)
-            if self.lookup(name) is not None or name in STOP_ABBRS or text[m.start() - 1 : m.start()] == ".":
+            if name not in self._variant_of:  # names recur across papers: each is judged once
+                if len(self._variant_of) >= _LOOKUPS_KEPT:
+                    self._variant_of.clear()
+                self._variant_of[name] = self._variant(name)
+            concept = self._variant_of[name]
+            if concept is not None:
+                yield _Found(concept.key, name, m.start(), m.end(), "variant"), concept
+
+    def _variant(self, name: str) -> Concept | None:
+        """The variant concept a name is, or ``None`` (see ``_variants``)."""
+        if self.lookup(name) is not None or name in STOP_ABBRS or _CHECKPOINT.search(name):
+            return None  # a known name, a stop word or a checkpoint such as X-70B-SFT
+        ends = {name[:n] for n in self._acronym_lengths} | {name[-n:] for n in self._acronym_lengths}
+        for acronym in sorted(ends & self.acronyms.keys(), key=self._acronym_order.__getitem__):
+            key = self.acronyms[acronym]
+            if name == acronym:
                 continue
-            if re.search(r"(?:^|-)\d+(?:\.\d+)?[BMK]?(?:-|$)", name):  # a checkpoint such as X-70B-SFT
-                continue
-            ends = {name[:n] for n in self._acronym_lengths} | {name[-n:] for n in self._acronym_lengths}
-            for acronym in sorted(ends & self.acronyms.keys(), key=self._acronym_order.__getitem__):
-                key = self.acronyms[acronym]
-                if name == acronym:
-                    continue
-                rest = None
-                if name.endswith(acronym) and (name[-len(acronym) - 1] == "-" or name[-len(acronym) - 1].islower()):
-                    rest = name[: -len(acronym)].rstrip("-")
-                elif name.startswith(acronym) and (name[len(acronym)] == "-" or name[len(acronym)].isupper()):
-                    rest = name[len(acronym) :].lstrip("-")
-                if rest and any(c.isupper() or c.isdigit() for c in rest):
-                    concept = Concept(concept_key(name), "Technique", name, broader=(key,), curated=False)
-                    yield _Found(concept.key, name, m.start(), m.end(), "variant"), concept
-                    break
+            rest = None
+            if name.endswith(acronym) and (name[-len(acronym) - 1] == "-" or name[-len(acronym) - 1].islower()):
+                rest = name[: -len(acronym)].rstrip("-")
+            elif name.startswith(acronym) and (name[len(acronym)] == "-" or name[len(acronym)].isupper()):
+                rest = name[len(acronym) :].lstrip("-")
+            if rest and any(c.isupper() or c.isdigit() for c in rest):
+                return Concept(concept_key(name), "Technique", name, broader=(key,), curated=False)
+        return None
 
     def _ambiguous_matches(self, text: str, local: dict[str, str], named: set[str]) -> Iterator[_Found]:
         """A bare ambiguous acronym names the one sense the paper also names another way, else nothing."""
@@ -334,7 +366,7 @@ class Extractor:
             present = [k for k in senses if k in named]
             if len(present) != 1:
                 continue
-            for m in re.finditer(_LEFT + re.escape(abbr) + _RIGHT, text):
+            for m in _bare_pattern(abbr).finditer(text):
                 yield _Found(present[0], m.group(0), m.start(), m.end(), "context")
 
     # -- definitions ---------------------------------------------------------------------------
@@ -342,7 +374,7 @@ class Extractor:
     def _definitions(self, text: str) -> Iterator[tuple[_Found, Concept | None]]:
         for m in _PAREN.finditer(text):
             lo = max(0, m.start() - _BEFORE_WINDOW)  # a bounded look back: linear in the text's length
-            parts = [p.strip() for p in re.split(r"[;,]", m.group(1)) if p.strip()]
+            parts = [p.strip() for p in _LIST_SEPARATORS.split(m.group(1)) if p.strip()]
             yield from self._definition_at(text, text[lo : m.start()], lo, m.start(), m.end(), parts)
 
     def _definition_at(
@@ -458,13 +490,12 @@ class Extractor:
                     yield _Found(key, label, m.start(), m.end(), rule)
         for abbr, key in local.items():
             if self.lookup(abbr) is None:  # a discovered abbreviation used bare later on
-                for m in re.finditer(_LEFT + re.escape(abbr) + _RIGHT, text):
+                for m in _bare_pattern(abbr).finditer(text):
                     yield _Found(key, m.group(0), m.start(), m.end(), "local")
         if self._korean is not None:
             for m in self._korean.finditer(text):
-                ko_key = self.korean.get(re.sub(r"\s+", "", m.group(0))) or self._korean_folded.get(
-                    re.sub(r"\s+", "", m.group(0)).lower()
-                )
+                joined = _SPACES.sub("", m.group(0))
+                ko_key = self.korean.get(joined) or self._korean_folded.get(joined.lower())
                 if ko_key is not None:
                     yield _Found(ko_key, m.group(0), m.start(), m.end(), "vocabulary")
 

@@ -113,13 +113,15 @@ class UpdateStore:
         self.pending = []
 
     def load(self, nquads: str) -> None:
-        """Add quads given as N-Quads text, as ``write`` adds them."""
+        """Add quads given as N-Quads text that ``kg.emit`` wrote, as ``write`` adds them. Its IRIs
+        are minted or were checked when written, so the parser's checks are skipped (``lenient``:
+        a third faster)."""
         if not nquads:
             return
         if self.bulk:
-            self.store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
+            self.store.bulk_load(nquads, ox.RdfFormat.N_QUADS, lenient=True)
         else:
-            self.store.load(nquads, ox.RdfFormat.N_QUADS)
+            self.store.load(nquads, ox.RdfFormat.N_QUADS, lenient=True)
 
     def write(self, quads: list[ox.Quad]) -> None:
         """Add quads: without a transaction into a store that had no papers (a failed first build is

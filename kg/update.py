@@ -291,12 +291,13 @@ def _prepare_span(span: tuple[int, int]) -> list[Prepared]:
 def _prepare_one(extractor: Extractor, terms: Terms, merged: MergedPaper) -> Prepared:
     extraction, mismatch = _extract_one(extractor, merged.paper)
     node = terms.paper(merged.paper.arxiv_id)
-    quads = emit.paper_quads(terms, merged, extraction.mentions, mismatch, terms.paper_graph(merged.paper.arxiv_id))
+    state = []
     for concept in extraction.discovered:
-        quads.append(ox.Quad(node, DISCOVERED, ox.Literal(to_json(concept)), terms.state))
-        quads.append(ox.Quad(terms.concept(concept.key), DISCOVERED_IN, node, terms.state))
-        quads += [ox.Quad(terms.concept(b), BASE_OF, node, terms.state) for b in concept.broader]
-    return extraction, mismatch, "".join(f"{q} .\n" for q in quads)
+        state.append(ox.Quad(node, DISCOVERED, ox.Literal(to_json(concept)), terms.state))
+        state.append(ox.Quad(terms.concept(concept.key), DISCOVERED_IN, node, terms.state))
+        state += [ox.Quad(terms.concept(b), BASE_OF, node, terms.state) for b in concept.broader]
+    quads = emit.paper_nquads(terms, merged, extraction.mentions, mismatch)
+    return extraction, mismatch, quads + "".join(f"{q} .\n" for q in state)
 
 
 def _extract_one(extractor: Extractor, paper: Paper) -> tuple[Extraction, str | None]:

@@ -25,8 +25,11 @@ from rdflib import RDF, RDFS, Dataset, Graph, URIRef
 from rdflib.namespace import SKOS
 from rdflib.plugins.sparql import prepareQuery
 
+from kg import emit
 from kg.build import build_graph
 from kg.emit import Terms
+from kg.merge import MergedPaper
+from kg.model import Paper, Section
 from kg.named_graphs import Layout, load_offline, ntriples_chunks, oxigraph_command, read_dataset, split_graph
 from kg.namespace import KG, SCHEMA, Minter
 from kg.normalize import clean_block, clean_text, slugify
@@ -469,3 +472,23 @@ def test_concept_keys_are_valid_and_keep_slugs_apart(a: str, b: str) -> None:
     ox.NamedNode(str(Minter().concept(ka)))  # Minter checks the key, Oxigraph the IRI
     if slugify(a) != slugify(b):
         assert ka != kb
+
+
+# Any cleaned text (what the parsers keep) as a paper's title, author name, section label and text.
+@given(st.text(max_size=40).map(clean_text), st.text(max_size=40).map(clean_block))
+def test_paper_text_reaches_the_store_exactly(line: str, block: str) -> None:
+    terms = Terms()
+    section = Section("limitations", line or "x", block or "y", 2)
+    paper = Paper("2407.21705", line or "t", (line or "a",), 3, (section,), None, "d.md", 1)
+    text = emit.paper_nquads(terms, MergedPaper(paper, ()), (), None)
+    strict = list(ox.parse(text, format=ox.RdfFormat.N_QUADS))  # every check of the parser on
+    store = ox.Store()
+    store.load(text, ox.RdfFormat.N_QUADS, lenient=True)  # as a build loads it
+    assert set(store) == set(strict)
+    node = terms.paper("2407.21705")
+    values = {q.predicate.value.rsplit("/", 1)[-1]: q.object.value for q in strict if q.subject == node}
+    assert values["name"] == paper.title
+    assert {q.object.value for q in strict if q.predicate == emit.P.name and q.subject != node} == set()
+    assert terms.person(paper.authors[0]) in {q.object for q in strict if q.predicate == emit.P.author}
+    texts = {q.object.value for q in strict if q.predicate in (emit.P.label, emit.P.value)}
+    assert texts == {section.label, section.text}
