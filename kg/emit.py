@@ -164,10 +164,11 @@ class Terms:
     def scheme(self) -> ox.NamedNode:
         return _n(self.minter.scheme())
 
-    def pair(self, kind: str, first: ox.NamedNode, second: ox.NamedNode, prefix: str) -> ox.NamedNode:
-        """``collaboration/A/B`` from two person IRIs, ``cooccurrence/a/b`` from two concept IRIs."""
-        a, b = sorted((first.value[len(prefix) :], second.value[len(prefix) :]))
-        return _n(f"{self.base}{kind}/{a}/{b}")
+    def pair(self, kind: str, first: str, second: str, prefix: str) -> str:
+        """``collaboration/A/B`` from two person IRIs, ``cooccurrence/a/b`` from two concept IRIs
+        (as text: a build writes some 30,000 pairs as N-Quads)."""
+        a, b = sorted((first[len(prefix) :], second[len(prefix) :]))
+        return f"{self.base}{kind}/{a}/{b}"
 
 
 def paper_nquads(terms: Terms, merged: MergedPaper, mentions: tuple[Mention, ...], mismatch: str | None) -> str:
@@ -286,6 +287,11 @@ _ABSTRACT, _AI_KEYWORD, _AI_KEYWORD_TEXT = map(str, (P.abstract, P.ai_keyword, P
 _DATE_PUBLISHED, _CODE_REPOSITORY, _PROJECT_PAGE = map(str, (P.date_published, P.code_repository, P.project_page))
 _SECTION_TEXT = {key: str(prop) for key, prop in _SECTION_PROPERTIES.items()}
 _TRUE = str(ox.Literal("true", datatype=_BOOLEAN))
+_JOINT, _NEWMAN = str(P.joint), str(P.newman)
+_PAIR_TERMS = {
+    "collaboration": (str(P.collaboration), str(P.collaborator)),
+    "cooccurrence": (str(P.cooccurrence), str(P.cooccurring)),
+}
 _INTEGER_TEXT = str(_INTEGER)
 _DATE_TEXT = str(_DATE)
 
@@ -355,21 +361,20 @@ def scheme_triples(terms: Terms) -> list[ox.Triple]:
     ]
 
 
-def collaboration_triples(node: ox.NamedNode, first: ox.NamedNode, second: ox.NamedNode, pair: Pair) -> list[ox.Triple]:
-    newman = ox.Triple(node, P.newman, newman_literal(pair.newman))
-    return [*_pair_triples(node, P.collaboration, P.collaborator, first, second, pair), newman]
+def pair_nquads(kind: str, node: str, pair: Pair, graph: str) -> str:
+    """A ``collaboration`` (with its Newman weight) or ``cooccurrence`` pair as N-Quads text in ``graph``
+    (``node``, the members and ``graph`` are IRIs).
 
-
-def cooccurrence_triples(node: ox.NamedNode, first: ox.NamedNode, second: ox.NamedNode, pair: Pair) -> list[ox.Triple]:
-    return _pair_triples(node, P.cooccurrence, P.cooccurring, first, second, pair)
-
-
-def _pair_triples(
-    node: ox.NamedNode, cls: ox.NamedNode, link: ox.NamedNode, first: ox.NamedNode, second: ox.NamedNode, pair: Pair
-) -> list[ox.Triple]:
-    return [
-        ox.Triple(node, TYPE, cls),
-        ox.Triple(node, link, first),
-        ox.Triple(node, link, second),
-        ox.Triple(node, P.joint, integer(pair.papers)),
-    ]
+    >>> text = pair_nquads("cooccurrence", "http://x/c/a/b", Pair("http://x/a", "http://x/b", 2, 0.0), "http://x/g")
+    >>> [line.split()[1].rsplit("#", 1)[-1] for line in text.splitlines()]
+    ['type>', 'cooccurring>', 'cooccurring>', 'jointPapers>']
+    """
+    cls, link = _PAIR_TERMS[kind]
+    g = f"<{graph}> .\n"
+    text = (
+        f"<{node}> {_TYPE} {cls} {g}<{node}> {link} <{pair.first}> {g}<{node}> {link} <{pair.second}> {g}"
+        f"<{node}> {_JOINT} {_integer(pair.papers)} {g}"
+    )
+    if kind == "collaboration":
+        text += f"<{node}> {_NEWMAN} {newman_literal(pair.newman)} {g}"
+    return text

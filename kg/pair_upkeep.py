@@ -15,7 +15,6 @@ once at the end (``recount_pairs``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 
 import pyoxigraph as ox
 
@@ -44,11 +43,8 @@ def update_cooccurrences(db: UpdateStore, concepts: set[ox.NamedNode]) -> None:
     _rewrite_pairs(db, "cooccurrence", concepts, pairs)
 
 
-# Per kind of pair: the link to its two members, the folder of their IRIs, and its triples.
-_KINDS = {
-    "collaboration": (P.collaborator, "person/", emit.collaboration_triples),
-    "cooccurrence": (P.cooccurring, "concept/", emit.cooccurrence_triples),
-}
+# Per kind of pair: the link to its two members, and the folder of their IRIs.
+_KINDS = {"collaboration": (P.collaborator, "person/"), "cooccurrence": (P.cooccurring, "concept/")}
 
 
 def _pair_graph(terms: Terms, kind: str) -> ox.NamedNode:
@@ -58,32 +54,18 @@ def _pair_graph(terms: Terms, kind: str) -> ox.NamedNode:
 def _rewrite_pairs(db: UpdateStore, kind: str, members: set[ox.NamedNode], pairs: list[Pair]) -> None:
     """Replace the pairs of two of ``members`` by ``pairs``, and rank again."""
     terms = db.terms
-    link, folder, write = _KINDS[kind]
+    link, folder = _KINDS[kind]
     graph = _pair_graph(terms, kind)
     ranked = ranked_keys(db, graph)  # before any pair is dropped
     _drop_pairs(db, members, link, graph)
-    triples: list[ox.Triple] = []
-    written: list[tuple[RankKey, ox.NamedNode]] = []
-    for pair in pairs:
-        node, pair_triples = _pair_node(terms, kind, pair, f"{terms.base}{folder}", write)
-        triples += pair_triples
-        written.append((_rank_key(kind, pair, node), node))
-    db.put(triples, graph)
-    db.flush()
-    rank_pairs(db, graph, ranked, written)
+    keys = [_rank_key(kind, pair, terms.pair(kind, pair.first, pair.second, f"{terms.base}{folder}")) for pair in pairs]
+    db.load("".join(emit.pair_nquads(kind, key[2], pair, graph.value) for key, pair in zip(keys, pairs, strict=True)))
+    rank_pairs(db, graph, ranked, keys)
 
 
-def _pair_node(
-    terms: Terms, kind: str, pair: Pair, prefix: str, write: Callable[..., list[ox.Triple]]
-) -> tuple[ox.NamedNode, list[ox.Triple]]:
-    first, second = ox.NamedNode(pair.first), ox.NamedNode(pair.second)
-    node = terms.pair(kind, first, second, prefix)
-    return node, write(node, first, second, pair)
-
-
-def _rank_key(kind: str, pair: Pair, node: ox.NamedNode) -> RankKey:
+def _rank_key(kind: str, pair: Pair, node: str) -> RankKey:
     weight = emit.newman_literal(pair.newman).value if kind == "collaboration" else "0"  # co-occurrences have none
-    return rank_key(pair.papers, weight, node.value)
+    return rank_key(pair.papers, weight, node)
 
 
 def _drop_pairs(db: UpdateStore, members: set[ox.NamedNode], link: ox.NamedNode, graph: ox.NamedNode) -> None:
@@ -107,7 +89,7 @@ def recount_pairs(store: ox.Store, base: str = DEFAULT_BASE, *, bulk: bool = Fal
     techniques = {s.value for s in db.subjects(TYPE, P.technique, terms.concepts)}
     for link, kind, keep in ((P.author, "collaboration", None), (P.mentions, "cooccurrence", techniques)):
         graph = _pair_graph(terms, kind)
-        _, folder, write = _KINDS[kind]
+        folder = _KINDS[kind][1]
         ids: dict[str, int] = {}
         groups: dict[str, list[int]] = defaultdict(list)
         for q in store.quads_for_pattern(None, link, None, None):
@@ -119,15 +101,16 @@ def recount_pairs(store: ox.Store, base: str = DEFAULT_BASE, *, bulk: bool = Fal
         found = count_id_pairs(groups.values())
         del groups
         store.clear_graph(graph)
-        keys: list[tuple[RankKey, ox.NamedNode]] = []
+        keys: list[RankKey] = []
+        text: list[str] = []
         for a, b, papers, newman in found:
             pair = Pair(names[a], names[b], papers, newman / NEWMAN_SCALE)
-            node, triples = _pair_node(terms, kind, pair, f"{base}{folder}", write)
-            db.put(triples, graph)
-            keys.append((_rank_key(kind, pair, node), node))
-            if len(db.pending) >= 100_000:
-                db.flush()
-        db.flush()
+            keys.append(_rank_key(kind, pair, terms.pair(kind, pair.first, pair.second, f"{base}{folder}")))
+            text.append(emit.pair_nquads(kind, keys[-1][2], pair, graph.value))
+            if len(text) >= 20_000:  # pairs per write
+                db.load("".join(text))
+                text = []
+        db.load("".join(text))
         del found, names
         rank_all_pairs(db, graph, keys)
         del keys

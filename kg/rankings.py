@@ -77,17 +77,14 @@ def _stored_key(db: UpdateStore, graph: ox.NamedNode, node: ox.NamedNode) -> Ran
 
 
 def rank_pairs(
-    db: UpdateStore,
-    graph: ox.NamedNode,
-    before: dict[ox.NamedNode, RankKey],
-    written: Iterable[tuple[RankKey, ox.NamedNode]],
+    db: UpdateStore, graph: ox.NamedNode, before: dict[ox.NamedNode, RankKey], written: Iterable[RankKey]
 ) -> None:
     """Rank the pairs of ``graph`` again after an update: ``before`` is ``ranked_keys`` read before
-    the pairs were rewritten, ``written`` the pairs written since. Pairs that were neither ranked
+    the pairs were rewritten, ``written`` the keys of the pairs written since. Pairs that were neither ranked
     nor rewritten did not change and were weaker than the last ranked one; they can only come in
     when the new last one is weaker than the old, and then every pair is read."""
     candidates = {node: key for node in before if (key := _stored_key(db, graph, node)) is not None}
-    candidates.update((node, key) for key, node in written)
+    candidates.update((ox.NamedNode(key[2]), key) for key in written)
     top = heapq.nsmallest(RANKED_PAIRS, ((key, node) for node, key in candidates.items()))
     if len(before) >= RANKED_PAIRS:
         last_before = max(before.values())
@@ -96,9 +93,9 @@ def rank_pairs(
     _write_ranks(db, graph, [node for _, node in top])
 
 
-def rank_all_pairs(db: UpdateStore, graph: ox.NamedNode, pairs: Iterable[tuple[RankKey, ox.NamedNode]]) -> None:
-    """Rank from every pair of ``graph`` (a full build)."""
-    _write_ranks(db, graph, [node for _, node in heapq.nsmallest(RANKED_PAIRS, pairs)])
+def rank_all_pairs(db: UpdateStore, graph: ox.NamedNode, keys: Iterable[RankKey]) -> None:
+    """Rank from the keys of every pair of ``graph`` (a full build)."""
+    _write_ranks(db, graph, [ox.NamedNode(key[2]) for key in heapq.nsmallest(RANKED_PAIRS, keys)])
 
 
 def _every_pair(db: UpdateStore, graph: ox.NamedNode) -> list[tuple[RankKey, ox.NamedNode]]:
