@@ -10,7 +10,7 @@ import os
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -117,21 +117,59 @@ def _part_blocks(store: ox.Store, terms: TurtleTerms, base: str, part: Part) -> 
             yield format_block(terms, subject, by_subject[subject])
 
 
-def parallel_blocks(store: ox.Store, base: str, workers: int) -> Iterator[str]:
+def parallel_blocks(store: ox.Store, base: str, workers: int, early: EarlyPapers | None = None) -> Iterator[str]:
     """``store_blocks`` formatted by ``workers`` forked processes, a part each at a time, and given
     back in order, a part's blocks as one text. Only for a store in memory: the workers read their
-    copy of it."""
-    global _EXPORTING
+    copy of it. The paper parts that ``early`` began are taken from it."""
     parts = export_parts(store, base)
+    begun = early.texts if early is not None else {}
+    with _forked_pool(workers, store, base) as pool:
+        late = {part: pool.submit(_part_text, part) for part in parts if part not in begun}
+        for part in parts:
+            text = (begun.get(part) or late[part]).result()
+            if text:
+                yield text
+
+
+class EarlyPapers:
+    """The papers' parts of the Turtle, begun in forked workers as soon as the papers are stored.
+
+    A paper's part is its own graph (``kg.emit``), final once the paper is written, while the rest
+    (people, concepts, pairs and their ranks) is still being counted: formatting the papers then
+    uses the core that counting leaves idle. ``start`` begins (a build calls it when the papers are
+    in), ``parallel_blocks`` takes the texts, ``close`` ends the workers.
+    """
+
+    def __init__(self, store: ox.Store, base: str, workers: int, min_papers: int) -> None:
+        self.store, self.base, self.workers, self.min_papers = store, base, workers, min_papers
+        self.texts: dict[Part, Future[str]] = {}
+        self._pool: ProcessPoolExecutor | None = None
+
+    def start(self) -> None:
+        parts = [part for part in export_parts(self.store, self.base) if part[0] == "papers"]
+        if self._pool is not None or sum(len(part) - 1 for part in parts) < self.min_papers:
+            return  # begun already, or too few papers to be worth the workers
+        self._pool = _forked_pool(self.workers, self.store, self.base)
+        self.texts = {part: self._pool.submit(_part_text, part) for part in parts}
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+def _forked_pool(workers: int, store: ox.Store, base: str) -> ProcessPoolExecutor:
+    """Workers forked with their copy of ``store`` (fork passes it without pickling)."""
+    fork = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(workers, mp_context=fork, initializer=_begin_export, initargs=(store, base))
+
+
+_EXPORTING: tuple[ox.Store, str, TurtleTerms] | None = None  # in an export worker: what it reads
+
+
+def _begin_export(store: ox.Store, base: str) -> None:
+    global _EXPORTING
     _EXPORTING = (store, base, _turtle_terms(base))  # one writer per worker: its caches serve every part
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            yield from (text for text in pool.map(_part_text, parts) if text)
-    finally:
-        _EXPORTING = None
-
-
-_EXPORTING: tuple[ox.Store, str, TurtleTerms] | None = None
 
 
 def _part_text(part: Part) -> str:
@@ -182,11 +220,14 @@ def _block(
     return format_block(terms, subject, pairs)
 
 
-def write_store_turtle(store: ox.Store, path: Path, base: str = DEFAULT_BASE, *, workers: int = 1) -> Path:
+def write_store_turtle(
+    store: ox.Store, path: Path, base: str = DEFAULT_BASE, *, workers: int = 1, early: EarlyPapers | None = None
+) -> Path:
     """The built graph in ``store`` as sorted Turtle at ``path`` (atomically; streamed, not held whole).
-    ``workers`` > 1 formats it in that many processes: only for a store in memory."""
+    ``workers`` > 1 formats it in that many processes: only for a store in memory (``early``: with
+    the paper parts begun already)."""
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
-    blocks = parallel_blocks(store, base, workers) if workers > 1 else store_blocks(store, base)
+    blocks = parallel_blocks(store, base, workers, early) if workers > 1 else store_blocks(store, base)
     return write_atomic(path, lambda out: write_blocks(out, blocks, base, prefixes))
 
 

@@ -112,7 +112,12 @@ def person_key(name: str) -> str:
     >>> person_key("Long Qin"), person_key("a_b"), person_key("..")
     ('Long_Qin', 'a%5Fb', '%2E%2E')
     """
+    if _QUOTED_AS_IS.fullmatch(name) and name not in (".", ".."):  # most names: no need to quote
+        return name.replace(" ", "_")
     return segment_key(name).replace("_", "%5F").replace("%20", "_")
+
+
+_QUOTED_AS_IS = re.compile(r"[A-Za-z0-9.~ \-]*")  # what ``quote`` leaves alone, and spaces (written _)
 
 
 def segment_key(text: str) -> str:

@@ -40,7 +40,7 @@ from kg.atomic import (
 from kg.build import store_graph
 from kg.emit import Terms
 from kg.evaluate import GoldPaper, Score, found_techniques, parse_generic, parse_gold, score_papers
-from kg.export import write_html, write_store_turtle
+from kg.export import EarlyPapers, write_html, write_store_turtle
 from kg.load import DEFAULT_MAX_BYTES, InputFile, digest_from_bytes, example_digests, find_inputs, read_digest
 from kg.mentions import Extractor
 from kg.model import Concept, Problem
@@ -230,12 +230,20 @@ def run_build(
             return _export(db, base, read, problems, changed, out_dir, html, export, max_nodes, store)
         if out_dir is None or _input_bytes(files) <= IN_MEMORY_BYTES:
             db = ox.Store()
-            read, problems, changed = _add_batches(
-                db, files, max_bytes, 2**62, base, vocabulary, workers, in_memory=True
-            )
-            # In memory, the Turtle is formatted in forked workers that read their copy of the store.
+            # In memory, the Turtle is formatted in forked workers that read their copy of the store;
+            # those of the papers' parts begin as soon as the papers are in.
             forks = workers or multiprocessing.cpu_count() or 1
-            return _export(db, base, read, problems, changed, out_dir, html, export, max_nodes, None, forks)
+            early = (
+                EarlyPapers(db, base, forks, PARALLEL_FROM) if out_dir is not None and export and forks > 1 else None
+            )
+            try:
+                read, problems, changed = _add_batches(
+                    db, files, max_bytes, 2**62, base, vocabulary, workers, in_memory=True, early=early
+                )
+                return _export(db, base, read, problems, changed, out_dir, html, export, max_nodes, None, forks, early)
+            finally:
+                if early is not None:
+                    early.close()
         scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=out_dir))
         try:
             read, problems, changed = _add_batches(
@@ -260,6 +268,7 @@ def _add_batches(
     workers: int,
     *,
     in_memory: bool = False,
+    early: EarlyPapers | None = None,
 ) -> tuple[list[str], list[Problem], Added]:
     """Add the input files to ``db`` ``batch`` papers at a time. A store on disk is flushed and
     closed at the end (pass it without keeping a reference); the caller reopens or moves it."""
@@ -276,7 +285,14 @@ def _add_batches(
     bulk = new_store and not in_memory
     while sources:
         added = add_sources(
-            db, sources, vocabulary=vocabulary, base=base, workers=workers, pairs=not several, bulk=bulk
+            db,
+            sources,
+            vocabulary=vocabulary,
+            base=base,
+            workers=workers,
+            pairs=not several,
+            bulk=bulk,
+            papers_stored=early.start if early is not None and not several else None,
         )
         skipped = set(added.skipped)
         for source in sources:
@@ -305,6 +321,7 @@ def _export(
     max_nodes: int,
     store: Path | None,
     forks: int = 1,
+    early: EarlyPapers | None = None,
 ) -> BuildResult:
     outputs: list[Path] = []
     papers = len(_typed(db, SCHEMA.ScholarlyArticle))
@@ -315,7 +332,8 @@ def _export(
         parallel = forks > 1 and papers >= PARALLEL_FROM
         # In memory, a forked process writes the page while the Turtle is written (each reads its copy).
         writer = _start_page_writer(db, page, title, max_nodes) if html and parallel else None
-        outputs.append(write_store_turtle(db, out_dir / "graph.ttl", base, workers=forks if parallel else 1))
+        turtle = write_store_turtle(db, out_dir / "graph.ttl", base, workers=forks if parallel else 1, early=early)
+        outputs.append(turtle)
         if writer is not None:
             writer.join()
             if writer.exitcode != 0:

@@ -44,6 +44,7 @@ def _escape_bytes(text: str) -> str:
 
 
 _DOT_SEGMENT = re.compile(r"(?:^|/)\.\.?(?:/|$)")
+_QUERY_OR_FRAGMENT = re.compile(r"[?#]")
 
 
 def has_dot_segment(iri: str) -> bool:
@@ -54,7 +55,7 @@ def has_dot_segment(iri: str) -> bool:
     >>> has_dot_segment("http://x/a/../b"), has_dot_segment("person/."), has_dot_segment("http://x/a.b?c/../d")
     (True, True, False)
     """
-    return _DOT_SEGMENT.search(re.split(r"[?#]", iri, maxsplit=1)[0]) is not None
+    return "." in iri and _DOT_SEGMENT.search(_QUERY_OR_FRAGMENT.split(iri, maxsplit=1)[0]) is not None
 
 
 def numbered_keys(keys: Iterable[str]) -> list[str]:

@@ -75,6 +75,10 @@ class TurtleTerms:
         self.base = relative_base(base)
         # Longest namespace first, so that a namespace inside another one wins.
         self.prefixes = sorted(((ns, p) for p, ns in prefixes.items()), key=lambda t: -len(t[0]))
+        # An IRI under the base can only be in a namespace inside the base or holding it.
+        self._base_prefixes = [
+            (ns, p) for ns, p in self.prefixes if ns.startswith(self.base) or self.base.startswith(ns)
+        ]
         self._iris: dict[str, str] = {}
         self._nodes: dict[ox.NamedNode, str] = {}  # IRIs met as terms, as written
         self._predicate_keys: dict[str, tuple[bool, str]] = {}
@@ -95,15 +99,17 @@ class TurtleTerms:
         if known is not None:
             return known
         written = self._iri(text)
-        if len(self._iris) < _CACHED:
-            self._iris[text] = written
+        if len(self._iris) >= _CACHED:  # most IRIs are met once (mentions, author slots): start again
+            self._iris.clear()
+        self._iris[text] = written
         return written
 
     def _iri(self, text: str) -> str:
-        for ns, prefix in self.prefixes:
+        under_base = bool(self.base) and text.startswith(self.base)
+        for ns, prefix in self._base_prefixes if under_base else self.prefixes:
             if text.startswith(ns) and _LOCAL.match(text[len(ns) :]):
                 return f"{prefix}:{text[len(ns) :]}"
-        if self.base and text.startswith(self.base) and len(text) > len(self.base):
+        if under_base and len(text) > len(self.base):
             rest = text[len(self.base) :]
             # Written relative only where resolving it gives the same IRI: no scheme-like first
             # segment, no "." or ".." segment (a person named "." is person/.).
@@ -116,8 +122,9 @@ class TurtleTerms:
             known = self._nodes.get(node)
             if known is None:
                 known = "a" if node.value == _RDF_TYPE else self.iri(node.value)
-                if len(self._nodes) < _CACHED:
-                    self._nodes[node] = known
+                if len(self._nodes) >= _CACHED:
+                    self._nodes.clear()
+                self._nodes[node] = known
             return known
         if isinstance(node, ox.BlankNode):
             return f"_:{re.sub(r'[^A-Za-z0-9]', '_', node.value)}"
@@ -137,7 +144,9 @@ class TurtleTerms:
 
 @lru_cache(maxsize=_CACHED)
 def _natural(text: str) -> tuple[object, ...]:
-    return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text))
+    parts: list[object] = list(_DIGITS.split(text))
+    parts[1::2] = map(int, parts[1::2])  # type: ignore[arg-type]  # split by a group: every other part is digits
+    return tuple(parts)
 
 
 def _object_key(node: object) -> tuple[object, ...]:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 from collections import defaultdict, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -152,13 +152,15 @@ def add_sources(
     workers: int = 0,
     pairs: bool = True,
     bulk: bool = False,
+    papers_stored: Callable[[], None] | None = None,
 ) -> Added:
     """Add parsed input files to ``store`` (see the module docstring). ``workers=0``: one per core.
 
     ``pairs=False`` leaves the collaboration and co-occurrence pairs, the ranks and the concepts'
     paper counts to a later ``recount_pairs`` (a large build adds its files in batches, then counts
     once). ``bulk``: write without transactions, for a build into a new store on disk (in memory,
-    plain writes are as fast)."""
+    plain writes are as fast). ``papers_stored`` is called once the papers' own graphs are written
+    (they do not change after), before the people, concepts and pairs are."""
     check_store(store, base, extraction_fingerprint(vocabulary))
     vocab = vocabulary or bundled_vocabulary()
     terms = Terms(base)
@@ -209,8 +211,11 @@ def add_sources(
             pending = []
     db.load("".join(pending))
     assert next(prepared, None) is None  # every paper was prepared; the workers have ended
+    if papers_stored is not None:
+        papers_stored()
     for arxiv_id, m in merged.items():
-        after_authors.update(terms.person(a) for a in m.paper.authors)
+        if pairs and not fresh:  # only an update recounts the pairs of these people
+            after_authors.update(terms.person(a) for a in m.paper.authors)
         after_discovered.update(c.key for c in found[arxiv_id][0].discovered)
     update_people(db, before.authors, merged)
     known = {terms.paper(i): e.discovered for i, (e, _) in found.items()}

@@ -62,18 +62,28 @@ def paper(graph: Graph, arxiv_id: str) -> URIRef:
     return node
 
 
-def test_two_processes_write_the_same_bytes_as_one(tmp_path: Path) -> None:
-    """Extraction streamed from worker processes, Turtle formatted by forked workers and the page
-    written by a forked process (a build in memory of 400 papers or more) give exactly what one
-    process gives."""
-    from kg.export import PAPERS_PER_PART
+def test_two_processes_write_the_same_bytes_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Extraction streamed from worker processes, Turtle formatted by forked workers (the papers'
+    parts begun while the pairs are counted) and the page written by a forked process (a build in
+    memory of 400 papers or more) give exactly what one process gives."""
+    from kg.export import PAPERS_PER_PART, EarlyPapers
     from kg.pipeline import run_build
     from kg.update import PARALLEL_FROM
 
+    begun: list[int] = []
+    start = EarlyPapers.start
+
+    def spy(self: EarlyPapers) -> None:
+        start(self)
+        begun.append(len(self.texts))
+
+    monkeypatch.setattr(EarlyPapers, "start", spy)
     days = sorted(need(CORPUS / "daily-papers-ko", "the daily-papers-ko corpus").glob("*.md"))[:40]
     one = run_build(days, tmp_path / "one", workers=1)
+    assert begun == []  # one process: nothing begun early
     two = run_build(days, tmp_path / "two", workers=2)
     assert one.papers >= max(PARALLEL_FROM, 2 * PAPERS_PER_PART)  # the parallel paths ran, in parts
+    assert begun == [-(-one.papers // PAPERS_PER_PART)]  # every papers' part was begun early
     assert [p.name for p in two.outputs] == ["graph.ttl", "graph.html"]
     for name in ("graph.ttl", "graph.html"):
         assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name

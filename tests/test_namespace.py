@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from kg.namespace import KG, Minter, check_base
-from kg.normalize import clean_text, person_key
+from kg.normalize import clean_text, person_key, segment_key
 
 NS = str(KG._NS)
 
@@ -44,6 +44,12 @@ def test_person_keys_are_injective(a: str, b: str) -> None:
     a, b = clean_text(a), clean_text(b)
     if a and b and a != b:
         assert person_key(a) != person_key(b)
+
+
+# Names near the edge of the unquoted fast path: dots, spaces, "_", "%", "~" and a non-ASCII letter.
+@given(st.text(alphabet="aZ0 .-_~%é/", max_size=6))
+def test_person_keys_are_the_quoted_names(name: str) -> None:
+    assert person_key(name) == segment_key(name).replace("_", "%5F").replace("%20", "_")
 
 
 @given(st.text(min_size=1))
