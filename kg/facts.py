@@ -23,7 +23,6 @@ from an rdflib ``Graph`` as from Oxigraph (``kg.store.OxigraphTriples``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, URIRef
@@ -31,7 +30,7 @@ from rdflib.namespace import SKOS
 
 from kg.model import PERFORMANCE_HIGHLIGHTS, PLAIN_SUMMARY, TECHNICAL_DETAILS, WHATS_NEW
 from kg.namespace import KG, SCHEMA
-from kg.network import TripleSource
+from kg.network import TripleSource, text_pairs
 
 # The summary sections stored as properties of the paper: key, property, heading shown.
 STANDARD_SECTIONS = (
@@ -75,23 +74,13 @@ class PageFacts:
     mismatch: dict[str, str] = field(default_factory=dict)
 
 
-def _values(source: TripleSource, predicate: URIRef) -> Iterator[tuple[str, str]]:
-    """(subject, object) of ``predicate`` as text; an Oxigraph source skips making rdflib terms."""
-    fast = getattr(source, "subject_object_values", None)
-    if fast is not None:
-        yield from fast(predicate)
-        return
-    for s, o in source.subject_objects(predicate):
-        yield str(s), str(o)
-
-
 def _pairs(source: TripleSource, predicate: URIRef) -> list[tuple[str, str]]:
-    return sorted(_values(source, predicate))
+    return sorted(text_pairs(source, predicate))
 
 
 def _lookup(source: TripleSource, predicate: URIRef) -> dict[str, str]:
     """Subject -> object, for a property with one value per subject (no order needed)."""
-    return dict(_values(source, predicate))
+    return dict(text_pairs(source, predicate))
 
 
 def read_facts(source: TripleSource) -> PageFacts:

@@ -122,7 +122,9 @@ def _layout_part(graph: nx.Graph[str] | nx.DiGraph[str], nodes: list[str], seed:
         found = nx.spring_layout(undirected, k=3.0 / math.sqrt(len(nodes)), iterations=100, seed=seed)
         coords = [(float(found[n][0]), float(found[n][1])) for n in nodes]
     else:
-        import igraph as ig  # 0.4 s to import: only for a large page
+        from kg.analysis import import_igraph  # only for a large page
+
+        ig = import_igraph()
 
         index = {n: i for i, n in enumerate(nodes)}
         edges = sorted({(min(index[a], index[b]), max(index[a], index[b])) for a, b in graph.edges if a != b})

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 import networkx as nx
-from rdflib import RDF, Literal, URIRef
+from rdflib import RDF, URIRef
 from rdflib.namespace import PROV, SKOS
 from rdflib.term import Node
 
@@ -56,39 +56,54 @@ class TripleSource(Protocol):
 def to_networkx(graph: TripleSource) -> nx.DiGraph[str]:
     """Papers, people, digests and concepts as typed nodes with the edges between them."""
     out: nx.DiGraph[str] = nx.DiGraph()
+    # Each property is read once for every node (one value per node in our contract: the first is kept).
+    names, labels = _first_values(graph, SCHEMA.name), _first_values(graph, SKOS.prefLabel)
     for cls, kind in NODE_CLASSES.items():
-        for node in sorted(s for s in graph.subjects(RDF.type, cls) if isinstance(s, URIRef)):
-            if str(node) in out:  # a discovered technique is typed both ways: keep the specific kind
-                out.nodes[str(node)]["curated"] = False
+        for node in sorted(str(s) for s in graph.subjects(RDF.type, cls) if isinstance(s, URIRef)):
+            if node in out:  # a discovered technique is typed both ways: keep the specific kind
+                out.nodes[node]["curated"] = False
                 continue
-            out.add_node(str(node), kind=kind, label=_label(graph, node, kind))
+            label = (labels if kind in CONCEPT_CLASSES.values() else names).get(node)
+            out.add_node(node, kind=kind, label=label if label is not None else node.rsplit("/", 1)[-1])
+    ids, votes = _first_values(graph, SCHEMA.identifier), _first_values(graph, SCHEMA.upvoteCount)
+    dates = _first_values(graph, SCHEMA.datePublished)
     for n, data in out.nodes(data=True):
         if data["kind"] == "paper":
-            node = URIRef(n)
-            data["arxiv_id"] = str(graph.value(node, SCHEMA.identifier) or "")
-            votes = graph.value(node, SCHEMA.upvoteCount)
-            data["votes"] = int(votes) if isinstance(votes, Literal) else None
+            data["arxiv_id"] = ids.get(n, "")
+            data["votes"] = int(votes[n]) if n in votes else None
         elif data["kind"] == "digest":
-            data["date"] = str(graph.value(URIRef(n), SCHEMA.datePublished) or "")
+            data["date"] = dates.get(n, "")
+    agents, at = _first_values(graph, PROV.agent), _first_values(graph, SCHEMA.position)
     positions: dict[tuple[str, str], int] = {}
-    for paper, attribution in graph.subject_objects(PROV.qualifiedAttribution):
-        position = graph.value(attribution, SCHEMA.position)
-        if isinstance(position, Literal):
-            positions[(str(paper), str(graph.value(attribution, PROV.agent)))] = int(position)
+    for paper, attribution in text_pairs(graph, PROV.qualifiedAttribution):
+        if attribution in at:
+            positions[(paper, agents.get(attribution, "None"))] = int(at[attribution])
     for predicate, relation in _EDGES.items():
-        for s, o in sorted(graph.subject_objects(predicate), key=str):
-            if str(s) in out and str(o) in out:
+        for s, o in sorted(text_pairs(graph, predicate)):
+            if s in out and o in out:
                 attrs: dict[str, object] = {"relation": relation}
                 if relation == "author":
-                    attrs["position"] = positions.get((str(s), str(o)), 0)
-                out.add_edge(str(s), str(o), **attrs)
+                    attrs["position"] = positions.get((s, o), 0)
+                out.add_edge(s, o, **attrs)
     return out
 
 
-def _label(graph: TripleSource, node: URIRef, kind: str) -> str:
-    predicate = SKOS.prefLabel if kind in CONCEPT_CLASSES.values() else SCHEMA.name
-    value = graph.value(node, predicate)
-    return str(value) if value is not None else str(node).rsplit("/", 1)[-1]
+def text_pairs(graph: TripleSource, predicate: URIRef) -> Iterator[tuple[str, str]]:
+    """(subject, object) of ``predicate`` as text (IRIs and lexical forms); an Oxigraph source
+    (``kg.store.OxigraphTriples``) gives them without making rdflib terms."""
+    fast = getattr(graph, "subject_object_values", None)
+    if fast is not None:
+        yield from fast(predicate)
+        return
+    for s, o in graph.subject_objects(predicate):
+        yield str(s), str(o)
+
+
+def _first_values(graph: TripleSource, predicate: URIRef) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for s, o in text_pairs(graph, predicate):
+        values.setdefault(s, o)
+    return values
 
 
 def coauthor_graph(network: nx.DiGraph[str]) -> nx.Graph[str]:

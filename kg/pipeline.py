@@ -233,9 +233,8 @@ def run_build(
             # In memory, the Turtle is formatted in forked workers that read their copy of the store;
             # those of the papers' parts begin as soon as the papers are in.
             forks = workers or multiprocessing.cpu_count() or 1
-            early = (
-                EarlyPapers(db, base, forks, PARALLEL_FROM) if out_dir is not None and export and forks > 1 else None
-            )
+            wanted = out_dir is not None and export and forks > 1
+            early = _EarlyOutputs(db, base, forks, out_dir, html, max_nodes) if out_dir is not None and wanted else None
             try:
                 read, problems, changed = _add_batches(
                     db, files, max_bytes, 2**62, base, vocabulary, workers, in_memory=True, early=early
@@ -268,7 +267,7 @@ def _add_batches(
     workers: int,
     *,
     in_memory: bool = False,
-    early: EarlyPapers | None = None,
+    early: _EarlyOutputs | None = None,
 ) -> tuple[list[str], list[Problem], Added]:
     """Add the input files to ``db`` ``batch`` papers at a time. A store on disk is flushed and
     closed at the end (pass it without keeping a reference); the caller reopens or moves it."""
@@ -292,7 +291,8 @@ def _add_batches(
             workers=workers,
             pairs=not several,
             bulk=bulk,
-            papers_stored=early.start if early is not None and not several else None,
+            papers_stored=early.papers_stored if early is not None and not several else None,
+            nodes_stored=early.nodes_stored if early is not None and not several else None,
         )
         skipped = set(added.skipped)
         for source in sources:
@@ -321,20 +321,25 @@ def _export(
     max_nodes: int,
     store: Path | None,
     forks: int = 1,
-    early: EarlyPapers | None = None,
+    early: _EarlyOutputs | None = None,
 ) -> BuildResult:
     outputs: list[Path] = []
     papers = len(_typed(db, SCHEMA.ScholarlyArticle))
     network = None
     if out_dir is not None and papers and export:
         page = out_dir / "graph.html"
-        title = f"papers-kg: {papers} papers"
+        title = _page_title(papers)
         parallel = forks > 1 and papers >= PARALLEL_FROM
+        begun = early is not None and early.page is not None
         # In memory, a forked process writes the page while the Turtle is written (each reads its copy).
-        writer = _start_page_writer(db, page, title, max_nodes) if html and parallel else None
-        turtle = write_store_turtle(db, out_dir / "graph.ttl", base, workers=forks if parallel else 1, early=early)
+        writer = _start_page_writer(db, page, title, max_nodes) if html and parallel and not begun else None
+        turtle = write_store_turtle(
+            db, out_dir / "graph.ttl", base, workers=forks if parallel else 1, early=early.turtle if early else None
+        )
         outputs.append(turtle)
-        if writer is not None:
+        if early is not None and early.page is not None:
+            outputs.append(early.finish_page(page))
+        elif writer is not None:
             writer.join()
             if writer.exitcode != 0:
                 raise RuntimeError(f"writing {page} failed (the page writer exited with {writer.exitcode})")
@@ -346,6 +351,50 @@ def _export(
     if network is not None:
         result.__dict__["network"] = network  # already computed: seed the cached property
     return result
+
+
+def _page_title(papers: int) -> str:
+    return f"papers-kg: {papers} papers"
+
+
+class _EarlyOutputs:
+    """Outputs begun in forked processes while a build in memory goes on: the papers' Turtle parts
+    once the papers are stored (``EarlyPapers``), and the page once the papers, people, concepts and
+    days are (the page shows no pair, rank or count, which are written last). The page is written
+    to a temporary file, moved into place only when the Turtle is written too."""
+
+    def __init__(self, db: ox.Store, base: str, forks: int, out_dir: Path, html: bool, max_nodes: int) -> None:
+        self.db, self.html, self.max_nodes = db, html, max_nodes
+        self.turtle = EarlyPapers(db, base, forks, PARALLEL_FROM)
+        self.page: BaseProcess | None = None
+        self.page_file = out_dir / ".graph.html.early.tmp"  # a leftover for remove_leftovers if killed
+
+    def papers_stored(self) -> None:
+        self.turtle.start()
+
+    def nodes_stored(self) -> None:
+        papers = len(_typed(self.db, SCHEMA.ScholarlyArticle))
+        if self.html and self.page is None and papers >= PARALLEL_FROM:
+            self.page = _start_page_writer(self.db, self.page_file, _page_title(papers), self.max_nodes)
+
+    def finish_page(self, page: Path) -> Path:
+        """Wait for the page and move it into place."""
+        assert self.page is not None
+        self.page.join()
+        if self.page.exitcode != 0:
+            raise RuntimeError(f"writing {page} failed (the page writer exited with {self.page.exitcode})")
+        self.page = None
+        self.page_file.replace(page)
+        return page
+
+    def close(self) -> None:
+        """End what is still running (after an error or Ctrl-C) and remove the unfinished page."""
+        self.turtle.close()
+        if self.page is not None:
+            self.page.terminate()
+            self.page.join()
+            self.page = None
+        self.page_file.unlink(missing_ok=True)
 
 
 def _start_page_writer(db: ox.Store, page: Path, title: str, max_nodes: int) -> BaseProcess:

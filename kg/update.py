@@ -153,6 +153,7 @@ def add_sources(
     pairs: bool = True,
     bulk: bool = False,
     papers_stored: Callable[[], None] | None = None,
+    nodes_stored: Callable[[], None] | None = None,
 ) -> Added:
     """Add parsed input files to ``store`` (see the module docstring). ``workers=0``: one per core.
 
@@ -160,7 +161,8 @@ def add_sources(
     paper counts to a later ``recount_pairs`` (a large build adds its files in batches, then counts
     once). ``bulk``: write without transactions, for a build into a new store on disk (in memory,
     plain writes are as fast). ``papers_stored`` is called once the papers' own graphs are written
-    (they do not change after), before the people, concepts and pairs are."""
+    (they do not change after), before the people, concepts and pairs are; ``nodes_stored`` once
+    the papers, people, concepts and digest days are, before the pairs, ranks and counts."""
     check_store(store, base, extraction_fingerprint(vocabulary))
     vocab = vocabulary or bundled_vocabulary()
     terms = Terms(base)
@@ -226,6 +228,8 @@ def add_sources(
     dates = before.dates | {terms.digest(d) for m in merged.values() for d in m.dates}
     dates |= {terms.digest(p.date) for s in new for p in s.digest.papers if p.date is not None}
     update_digests(db, dates)
+    if nodes_stored is not None:
+        nodes_stored()
     if pairs and fresh:  # nothing to recount from: count every pair and concept once
         db.flush()
         recount_pairs(store, base, bulk=db.bulk)

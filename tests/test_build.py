@@ -84,6 +84,7 @@ def test_two_processes_write_the_same_bytes_as_one(tmp_path: Path, monkeypatch: 
     two = run_build(days, tmp_path / "two", workers=2)
     assert one.papers >= max(PARALLEL_FROM, 2 * PAPERS_PER_PART)  # the parallel paths ran, in parts
     assert begun == [-(-one.papers // PAPERS_PER_PART)]  # every papers' part was begun early
+    assert sorted(p.name for p in (tmp_path / "two").iterdir()) == [".kg-build.lock", "graph.html", "graph.ttl"]
     assert [p.name for p in two.outputs] == ["graph.ttl", "graph.html"]
     for name in ("graph.ttl", "graph.html"):
         assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
