@@ -169,9 +169,20 @@ def find_node(network: nx.DiGraph[str], name: str, aliases: Mapping[str, Iterabl
 
 
 def _typed_subgraph(network: nx.DiGraph[str], keep: Iterable[str]) -> nx.DiGraph[str]:
-    graph: nx.DiGraph[str] = nx.DiGraph(network.subgraph(keep))
-    for _, _, d in graph.edges(data=True):
-        d.setdefault("weight", 1.0)
+    """A copy of the part of ``network`` on ``keep`` (nodes and edges in its order), every edge with a
+    weight. Made directly: copying a subgraph view filters every adjacency through the view (on the
+    corpus, 0.4 s of the page)."""
+    kept = set(keep)
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.graph.update(network.graph)
+    graph.add_nodes_from((n, dict(d)) for n, d in network.nodes(data=True) if n in kept)
+    graph.add_edges_from(
+        (u, v, {**d, "weight": d.get("weight", 1.0)})
+        for u, successors in network.adj.items()
+        if u in kept
+        for v, d in successors.items()
+        if v in kept
+    )
     return graph
 
 
