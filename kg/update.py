@@ -37,6 +37,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -192,7 +193,7 @@ def add_sources(
     problems += [hyperauthorship(m.paper) for _, m in sorted(merged.items()) if _too_many(m)]
     extractor = Extractor(vocab)
     ids = sorted(merged)
-    found: dict[str, tuple[Extraction, str | None]] = {}
+    found: dict[str, tuple[tuple[str, ...], tuple[Concept, ...]]] = {}  # mentioned keys, discovered
     prepared = zip(ids, prepare_papers([merged[i] for i in ids], extractor, terms, workers), strict=True)
     after_authors: set[ox.NamedNode] = set()
     after_discovered: set[str] = set()
@@ -202,10 +203,10 @@ def add_sources(
         if not fresh:
             _clear_paper(db, arxiv_id)
         if arxiv_id in merged:
-            got, (extraction, mismatch, quads) = next(prepared)
+            got, ready = next(prepared)
             assert got == arxiv_id
-            found[arxiv_id] = (extraction, mismatch)
-            pending.append(quads)
+            found[arxiv_id] = (ready.mentioned, ready.discovered)
+            pending.append(ready.nquads)
         # One write per 500 papers: on disk each write costs, and a larger one swells the bulk loader
         # (at 10,000 papers, 2,000 papers a write peaked at 815 MB, 500 at 503 MB).
         if len(pending) >= 500:
@@ -218,12 +219,12 @@ def add_sources(
     for arxiv_id, m in merged.items():
         if pairs and not fresh:  # only an update recounts the pairs of these people
             after_authors.update(terms.person(a) for a in m.paper.authors)
-        after_discovered.update(c.key for c in found[arxiv_id][0].discovered)
+        after_discovered.update(c.key for c in found[arxiv_id][1])
     update_people(db, before.authors, merged)
-    known = {terms.paper(i): e.discovered for i, (e, _) in found.items()}
+    known = {terms.paper(i): discovered for i, (_, discovered) in found.items()}
     changed_kinds = update_discovered(db, vocab, before.discovered | after_discovered, known, before.discovered)
-    concepts = before.concepts | {terms.concept(m.concept) for e, _ in found.values() for m in e.mentions}
-    bases = before.bases | {terms.concept(b) for e, _ in found.values() for c in e.discovered for b in c.broader}
+    concepts = before.concepts | {terms.concept(key) for keys, _ in found.values() for key in keys}
+    bases = before.bases | {terms.concept(b) for _, discovered in found.values() for c in discovered for b in c.broader}
     update_curated(db, vocab, concepts | bases)
     dates = before.dates | {terms.digest(d) for m in merged.values() for d in m.dates}
     dates |= {terms.digest(p.date) for s in new for p in s.digest.papers if p.date is not None}
@@ -255,13 +256,19 @@ def hyperauthorship(paper: Paper) -> Problem:
     )
 
 
-Prepared = tuple[Extraction, str | None, str]  # mentions, summary-mismatch verdict, N-Quads
+class Prepared(NamedTuple):
+    """What the build needs of one extracted paper; its quads travel as N-Quads text. (A named tuple:
+    it crosses between processes cheaper than the extraction's records would.)"""
+
+    mentioned: tuple[str, ...]  # the concept keys it mentions
+    discovered: tuple[Concept, ...]
+    nquads: str
 
 
 def prepare_papers(
     papers: Sequence[MergedPaper], extractor: Extractor, terms: Terms, workers: int = 0
 ) -> Iterator[Prepared]:
-    """Each paper's mentions, summary-mismatch verdict and quads, in order, as they are ready: in
+    """Each paper's mentioned concepts, discovered concepts and quads, in order, as they are ready: in
     worker processes for many papers. The quads come as N-Quads text, which crosses between
     processes cheaply and which the store loads about as fast as quads made in the main process
     (the point is that the workers make them). The workers are forked with the papers and the
@@ -306,7 +313,8 @@ def _prepare_one(extractor: Extractor, terms: Terms, merged: MergedPaper) -> Pre
         state.append(ox.Quad(terms.concept(concept.key), DISCOVERED_IN, node, terms.state))
         state += [ox.Quad(terms.concept(b), BASE_OF, node, terms.state) for b in concept.broader]
     quads = emit.paper_nquads(terms, merged, extraction.mentions, mismatch)
-    return extraction, mismatch, quads + "".join(f"{q} .\n" for q in state)
+    mentioned = tuple(sorted({m.concept for m in extraction.mentions}))
+    return Prepared(mentioned, extraction.discovered, quads + "".join(f"{q} .\n" for q in state))
 
 
 def _extract_one(extractor: Extractor, paper: Paper) -> tuple[Extraction, str | None]:
