@@ -40,6 +40,14 @@ CHROMIUM_ARGS = [
 KG = "https://w3id.org/papers-kg/"
 VISIBLE = "network.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.id)"
 TOOLTIP = "document.querySelector('div.vis-tooltip')"
+# A corner of the canvas with no node or edge under it (DOM coordinates), or null.
+EMPTY_POINT = """() => {
+  const c = document.querySelector('#graph canvas'), w = c.clientWidth, h = c.clientHeight;
+  for (const [x, y] of [[3, 3], [w - 4, 3], [3, h - 4], [w - 4, h - 4]]) {
+    if (network.getNodeAt({x, y}) === undefined && network.getEdgeAt({x, y}) === undefined) return {x, y};
+  }
+  return null;
+}"""
 
 
 class _Parsed(HTMLParser):
@@ -280,6 +288,12 @@ class Page:
         box = self.page.locator("#graph").bounding_box()
         tooltip = None
         if hover_first:
+            # First a point of the canvas off every node and edge, until the last tooltip is gone:
+            # else the wait below may read the tooltip of the node hovered before.
+            empty = self.js(EMPTY_POINT)
+            if empty is not None:
+                self.page.mouse.move(box["x"] + empty["x"], box["y"] + empty["y"])
+                self.page.wait_for_function(f"() => {TOOLTIP}?.style.visibility !== 'visible'")
             self.page.mouse.move(box["x"] + xy["x"], box["y"] + xy["y"])  # hover shows the tooltip
             shown = self.page.wait_for_function(f"() => {TOOLTIP}?.style.visibility === 'visible' && {TOOLTIP}")
             tooltip = shown.evaluate("e => e.innerHTML")
