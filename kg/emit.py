@@ -11,7 +11,7 @@ their union.
 >>> from kg.merge import MergedPaper
 >>> terms = Terms()
 >>> p = Paper("2407.21705", "Tora", ("Long Qin",), 11, (), None, "d.md", 2)
->>> quads = paper_quads(terms, MergedPaper(p, ()), (), None)
+>>> quads = list(ox.parse(paper_nquads(terms, MergedPaper(p, ()), (), None), format=ox.RdfFormat.N_QUADS))
 >>> sorted(q.predicate.value.rsplit("/", 1)[-1] for q in quads if q.subject == terms.paper("2407.21705"))[:4]
 ['22-rdf-syntax-ns#type', 'author', 'identifier', 'name']
 """
@@ -125,11 +125,6 @@ def newman_literal(weight: float) -> ox.Literal:
     return ox.Literal(f"{weight:.6f}", datatype=_DECIMAL)
 
 
-def text_literal(text: str) -> ox.Literal:
-    """Summary text tagged @ko when it has Hangul (one corpus summary is all English: @en)."""
-    return ox.Literal(text, language="ko" if HANGUL.search(text) else "en")
-
-
 class Terms:
     """Data IRIs (minted by ``kg.namespace.Minter``) and the store's named graphs, as Oxigraph terms."""
 
@@ -181,49 +176,49 @@ def paper_nquads(terms: Terms, merged: MergedPaper, mentions: tuple[Mention, ...
     """
     p = merged.paper
     node = terms.paper(p.arxiv_id)
-    s = str(node)
+    subject = str(node)
     paper_iri = node.value
     out = [
-        (s, _TYPE, _ARTICLE),
-        (s, _NAME, _literal(p.title)),
-        (s, _IDENTIFIER, _literal(p.arxiv_id)),
-        (s, _URL, str(ox.NamedNode(p.url))),
+        (subject, _TYPE, _ARTICLE),
+        (subject, _NAME, _literal(p.title)),
+        (subject, _IDENTIFIER, _literal(p.arxiv_id)),
+        (subject, _URL, str(ox.NamedNode(p.url))),
     ]
     if p.votes is not None:
-        out.append((s, _VOTES, _integer(p.votes)))
+        out.append((subject, _VOTES, _integer(p.votes)))
     for position, name in enumerate(p.authors, start=1):
         person = str(terms.person(name))
         attribution = f"<{paper_iri}/author/{position}>"
         out += [
-            (s, _AUTHOR, person),
-            (s, _ATTRIBUTION, attribution),
+            (subject, _AUTHOR, person),
+            (subject, _ATTRIBUTION, attribution),
             (attribution, _AGENT, person),
             (attribution, _POSITION, _integer(position)),
         ]
-    out += [(s, _HIDDEN_AFTER, _integer(after)) for after in p.hidden_after]
+    out += [(subject, _HIDDEN_AFTER, _integer(after)) for after in p.hidden_after]
     # A key seen twice is numbered as the mention evidence numbers it (two "Limitations" are two
     # nodes), and made a valid IRI segment whatever the label was ("확산_모델", ".").
     for section, key in zip(p.sections, numbered_keys(s.key for s in p.sections), strict=True):
         prop = _SECTION_TEXT.get(section.key)
         if prop is not None:
-            out.append((s, prop, _text(section.text)))
+            out.append((subject, prop, _text(section.text)))
             continue
         part = f"<{terms.minter.section(p.arxiv_id, iri_key(key))}>"
         out += [
-            (s, _SUMMARY_SECTION, part),
+            (subject, _SUMMARY_SECTION, part),
             (part, _TYPE, _SECTION_CLASS),
             (part, _LABEL, _literal(section.label)),
             (part, _VALUE, _text(section.text)),
         ]
-    out += [(str(terms.digest(date)), _HAS_PART, s) for date in merged.dates]
-    out += _api_statements(terms, merged, s)
-    out += [(s, _MENTIONS, str(terms.concept(c))) for c in sorted({m.concept for m in mentions})]
+    out += [(str(terms.digest(date)), _HAS_PART, subject) for date in merged.dates]
+    out += _api_statements(terms, merged, subject)
+    out += [(subject, _MENTIONS, str(terms.concept(c))) for c in sorted({m.concept for m in mentions})]
     if mismatch is not None:
-        out.append((s, _MISMATCH, _literal(mismatch)))
+        out.append((subject, _MISMATCH, _literal(mismatch)))
     for m in mentions:
         evidence = f"<{terms.minter.mention(p.arxiv_id, iri_key(m.section), m.start, m.end)}>"
         out += [
-            (s, _MENTION, evidence),
+            (subject, _MENTION, evidence),
             (evidence, _MENTION_OF, str(terms.concept(m.concept))),
             (evidence, _IN_SECTION, _literal(m.section)),
             (evidence, _START, _integer(m.start)),
@@ -237,14 +232,7 @@ def paper_nquads(terms: Terms, merged: MergedPaper, mentions: tuple[Mention, ...
     return "".join(f"{a} {b} {c} {graph} .\n" for a, b, c in out)
 
 
-def paper_quads(
-    terms: Terms, merged: MergedPaper, mentions: tuple[Mention, ...], mismatch: str | None
-) -> list[ox.Quad]:
-    """``paper_nquads`` as Oxigraph quads."""
-    return list(ox.parse(paper_nquads(terms, merged, mentions, mismatch), format=ox.RdfFormat.N_QUADS))
-
-
-def _api_statements(terms: Terms, merged: MergedPaper, s: str) -> list[tuple[str, str, str]]:
+def _api_statements(terms: Terms, merged: MergedPaper, subject: str) -> list[tuple[str, str, str]]:
     """Facts that the Hugging Face API adds: every vote observed, the English abstract, keywords, links."""
     p = merged.paper
     out = []
@@ -253,23 +241,23 @@ def _api_statements(terms: Terms, merged: MergedPaper, s: str) -> list[tuple[str
         vote = f"<{terms.minter.vote(p.arxiv_id, seen.date, file_name)}>"
         out += [
             (vote, _TYPE, _VOTE_CLASS),
-            (vote, _OBSERVATION_ABOUT, s),
+            (vote, _OBSERVATION_ABOUT, subject),
             (vote, _VOTES, _integer(seen.votes)),
             (vote, _SOURCE_FILE, _literal(file_name)),
         ]
         if seen.date is not None:
             out.append((vote, _OBSERVATION_DATE, _date(seen.date.isoformat())))
     if p.abstract_en:
-        out.append((s, _ABSTRACT, _literal(p.abstract_en) + "@en"))
-    out += [(s, _AI_KEYWORD, _literal(k)) for k in p.keywords]
+        out.append((subject, _ABSTRACT, _literal(p.abstract_en) + "@en"))
+    out += [(subject, _AI_KEYWORD, _literal(k)) for k in p.keywords]
     if p.keywords:
-        out.append((s, _AI_KEYWORD_TEXT, _literal(p.keywords_text)))
+        out.append((subject, _AI_KEYWORD_TEXT, _literal(p.keywords_text)))
     if p.published is not None:
-        out.append((s, _DATE_PUBLISHED, _date(p.published.isoformat())))
+        out.append((subject, _DATE_PUBLISHED, _date(p.published.isoformat())))
     for prop, url in ((_CODE_REPOSITORY, p.code_url), (_PROJECT_PAGE, p.project_url)):
         if url and not has_dot_segment(url):  # "a/../b": readers would change it, so it is kept out
             try:
-                out.append((s, prop, str(ox.NamedNode(url))))
+                out.append((subject, prop, str(ox.NamedNode(url))))
             except ValueError:  # not an IRI: kept out rather than written broken
                 continue
     return out
@@ -308,7 +296,7 @@ def _literal(text: str) -> str:
 
 
 def _text(text: str) -> str:
-    """``text_literal`` in N-Quads."""
+    """Summary text, tagged @ko when it has Hangul (one corpus summary is all English: @en)."""
     return _literal(text) + ("@ko" if HANGUL.search(text) else "@en")
 
 

@@ -135,8 +135,8 @@ class EarlyPapers:
     """The papers' parts of the Turtle, begun in forked workers as soon as the papers are stored.
 
     A paper's part is its own graph (``kg.emit``), final once the paper is written, while the rest
-    (people, concepts, pairs and their ranks) is still being counted: formatting the papers then
-    uses the core that counting leaves idle. ``start`` begins (a build calls it when the papers are
+    (people, concepts, pairs and their ranks) is still being counted: the papers are formatted
+    beside that counting instead of after it. ``start`` begins (a build calls it when the papers are
     in), ``parallel_blocks`` takes the texts, ``close`` ends the workers.
     """
 

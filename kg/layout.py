@@ -118,7 +118,11 @@ def _layout_part(graph: nx.Graph[str] | nx.DiGraph[str], nodes: list[str], seed:
     if len(nodes) == 1:
         return {nodes[0]: (0.0, 0.0)}
     if len(nodes) <= SPRING_MAX:
-        undirected = nx.Graph(graph.to_undirected(as_view=True))
+        # Nodes in the sorted order of ``nodes``: the layout's random start follows the node order,
+        # which in a subgraph of a set of nodes is the set's (it changed with PYTHONHASHSEED).
+        undirected: nx.Graph[str] = nx.Graph()
+        undirected.add_nodes_from(nodes)
+        undirected.add_edges_from(graph.edges)
         found = nx.spring_layout(undirected, k=3.0 / math.sqrt(len(nodes)), iterations=100, seed=seed)
         coords = [(float(found[n][0]), float(found[n][1])) for n in nodes]
     else:

@@ -233,8 +233,9 @@ def run_build(
             # In memory, the Turtle is formatted in forked workers that read their copy of the store;
             # those of the papers' parts begin as soon as the papers are in.
             forks = workers or multiprocessing.cpu_count() or 1
-            wanted = out_dir is not None and export and forks > 1
-            early = _EarlyOutputs(db, base, forks, out_dir, html, max_nodes) if out_dir is not None and wanted else None
+            early = None
+            if out_dir is not None and export and forks > 1:
+                early = _EarlyOutputs(db, base, forks, out_dir, html, max_nodes)
             try:
                 read, problems, changed = _add_batches(
                     db, files, max_bytes, 2**62, base, vocabulary, workers, in_memory=True, early=early
@@ -340,9 +341,7 @@ def _export(
         if early is not None and early.page is not None:
             outputs.append(early.finish_page(page))
         elif writer is not None:
-            writer.join()
-            if writer.exitcode != 0:
-                raise RuntimeError(f"writing {page} failed (the page writer exited with {writer.exitcode})")
+            _wait_for_page(writer, page)
             outputs.append(page)
         elif html:
             network = to_networkx(OxigraphTriples(db))
@@ -380,9 +379,7 @@ class _EarlyOutputs:
     def finish_page(self, page: Path) -> Path:
         """Wait for the page and move it into place."""
         assert self.page is not None
-        self.page.join()
-        if self.page.exitcode != 0:
-            raise RuntimeError(f"writing {page} failed (the page writer exited with {self.page.exitcode})")
+        _wait_for_page(self.page, page)
         self.page = None
         self.page_file.replace(page)
         return page
@@ -401,6 +398,12 @@ def _start_page_writer(db: ox.Store, page: Path, title: str, max_nodes: int) -> 
     writer = multiprocessing.get_context("fork").Process(target=_write_page, args=(db, page, title, max_nodes))
     writer.start()
     return writer
+
+
+def _wait_for_page(writer: BaseProcess, page: Path) -> None:
+    writer.join()
+    if writer.exitcode != 0:
+        raise RuntimeError(f"writing {page} failed (the page writer exited with {writer.exitcode})")
 
 
 def _write_page(db: ox.Store, page: Path, title: str, max_nodes: int) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,6 +91,27 @@ def test_two_processes_write_the_same_bytes_as_one(tmp_path: Path, monkeypatch: 
     assert [p.name for p in two.outputs] == ["graph.ttl", "graph.html"]
     for name in ("graph.ttl", "graph.html"):
         assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+
+
+def test_pages_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Two runs, each with its own string hashing (PYTHONHASHSEED), write the same bytes: every
+    page, also when only part of a view is drawn (the layout once followed a set's order)."""
+    days = sorted(need(CORPUS / "daily-papers-ko", "the daily-papers-ko corpus").glob("*.md"))[:8]
+    pages: dict[str, list[bytes]] = {}
+    for seed in ("1", "4"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        commands = [["build", *map(str, days), "--out", str(out), "--max-nodes", "60"]]
+        commands += [
+            ["html", "--graph", str(out / "graph.ttl"), "--view", v, "--out", str(out / f"{v}.html")]
+            for v in ("coauthor", "technique")
+        ]
+        for command in commands:
+            subprocess.run([sys.executable, "-m", "kg.cli", *command], env=env, check=True, capture_output=True)
+        for name in ("graph.ttl", "graph.html", "coauthor.html", "technique.html"):
+            pages.setdefault(name, []).append((out / name).read_bytes())
+    for name, (first, second) in pages.items():
+        assert first == second, name
 
 
 def test_seed_has_exactly_its_twelve_papers(seed_graph: Graph, seed_digests: list[Digest]) -> None:
