@@ -162,21 +162,18 @@ class Extractor:
             if insensitive
             else None
         )
-        self._looked_up: dict[str, str | None] = {}
-        self._variant_of: dict[str, Concept | None] = {}
+        # Names recur across papers: each is looked up, and judged as a variant, once.
+        self._lookup_once = lru_cache(maxsize=_LOOKUPS_KEPT)(self._lookup)
+        self._variant_once = lru_cache(maxsize=_LOOKUPS_KEPT)(self._variant)
         ko = [label_atoms(s.split(), r"\s?", True) for s in korean]
         self._korean = re.compile(r"(?<![A-Za-z0-9])" + trie_pattern(ko), re.IGNORECASE) if ko else None
 
     def lookup(self, label: str) -> str | None:
         """The concept key a label names in the vocabulary, or ``None``."""
-        if label in self._looked_up:  # names recur across papers: each is looked up once
-            return self._looked_up[label]
-        if len(self._looked_up) >= _LOOKUPS_KEPT:
-            self._looked_up.clear()
-        key = self._looked_up[label] = self._lookup(label.strip())
-        return key
+        return self._lookup_once(label)
 
     def _lookup(self, label: str) -> str | None:
+        label = label.strip()
         if HANGUL.search(label):
             return self.korean.get(_SPACES.sub("", label))
         return self.exact.get(_canon(label, False)) or self.folded.get(_canon(label, True))
@@ -332,11 +329,7 @@ class Extractor:
             if text[m.start() - 1 : m.start()] == ".":
                 continue
             name = m.group(0)
-            if name not in self._variant_of:  # names recur across papers: each is judged once
-                if len(self._variant_of) >= _LOOKUPS_KEPT:
-                    self._variant_of.clear()
-                self._variant_of[name] = self._variant(name)
-            concept = self._variant_of[name]
+            concept = self._variant_once(name)
             if concept is not None:
                 yield _Found(concept.key, name, m.start(), m.end(), "variant"), concept
 

@@ -76,8 +76,8 @@ def to_networkx(graph: TripleSource) -> nx.DiGraph[str]:
     agents, at = _first_values(graph, PROV.agent), _first_values(graph, SCHEMA.position)
     positions: dict[tuple[str, str], int] = {}
     for paper, attribution in text_pairs(graph, PROV.qualifiedAttribution):
-        if attribution in at:
-            positions[(paper, agents.get(attribution, "None"))] = int(at[attribution])
+        if attribution in at and attribution in agents:
+            positions[(paper, agents[attribution])] = int(at[attribution])
     for predicate, relation in _EDGES.items():
         for s, o in sorted(text_pairs(graph, predicate)):
             if s in out and o in out:
