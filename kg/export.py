@@ -5,6 +5,8 @@ A crash or Ctrl-C mid-write leaves the previous file intact.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import os
 import tempfile
@@ -165,10 +167,16 @@ def _forked_pool(workers: int, store: ox.Store, base: str) -> ProcessPoolExecuto
 
 
 _EXPORTING: tuple[ox.Store, str, TurtleTerms] | None = None  # in an export worker: what it reads
+# The Turtle's workers run at a lower priority: the build (which the page waits for) and the page
+# writer go first, the workers take what CPU is left. A build with its page ends when the page
+# does, so this shortens it (corpus, 2 cores: 11.6 -> 10.8 s); the Turtle's bytes do not change.
+EXPORT_NICENESS = 10
 
 
 def _begin_export(store: ox.Store, base: str) -> None:
     global _EXPORTING
+    os.nice(EXPORT_NICENESS)
+    gc.disable()  # a worker lives for one export and makes text, no cycles: see ``paused_gc``
     _EXPORTING = (store, base, _turtle_terms(base))  # one writer per worker: its caches serve every part
 
 
@@ -234,4 +242,28 @@ def write_store_turtle(
 def write_html(graph: TripleSource, network: nx.DiGraph[str], path: Path, *, title: str, max_nodes: int) -> Path:
     from kg.page import render_html  # pyvis takes 0.3 s to import: only when a page is written
 
-    return write_atomic(path, render_html(graph, network, title=title, max_nodes=max_nodes))
+    with paused_gc():
+        return write_atomic(path, render_html(graph, network, title=title, max_nodes=max_nodes))
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Python's cycle collector paused while an output is made, and restored after.
+
+    The collector runs every few hundred new objects and now and then walks every object alive,
+    the large graph included, again and again: a fifth of the page's time on the corpus. What the
+    writers make (text, lists, dicts) holds no cycles, so nothing waits for it to be freed.
+
+    >>> with paused_gc():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -407,6 +408,7 @@ def _wait_for_page(writer: BaseProcess, page: Path) -> None:
 
 
 def _write_page(db: ox.Store, page: Path, title: str, max_nodes: int) -> None:
+    gc.disable()  # a forked writer that ends with the page (see ``kg.export.paused_gc``)
     write_html(OxigraphTriples(db), to_networkx(OxigraphTriples(db)), page, title=title, max_nodes=max_nodes)
 
 

@@ -93,6 +93,25 @@ def test_two_processes_write_the_same_bytes_as_one(tmp_path: Path, monkeypatch: 
         assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
 
 
+def _worker_state() -> tuple[int, bool]:
+    import gc
+
+    return os.nice(0), gc.isenabled()
+
+
+def test_turtle_workers_give_way_to_the_page_writer() -> None:
+    """The Turtle's forked workers run at a lower priority than the build and its page writer, which
+    the build waits for, and without the cycle collector (see ``kg.export``)."""
+    import pyoxigraph as ox
+
+    from kg.export import EXPORT_NICENESS, _forked_pool
+
+    with _forked_pool(1, ox.Store(), BASE) as pool:
+        niceness, collecting = pool.submit(_worker_state).result()
+    assert niceness == min(19, os.nice(0) + EXPORT_NICENESS)
+    assert not collecting
+
+
 def test_pages_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     """Two runs, each with its own string hashing (PYTHONHASHSEED), write the same bytes: every
     page, also when only part of a view is drawn (the layout once followed a set's order)."""
