@@ -31,8 +31,8 @@ from kg.vocabulary import Vocabulary
 def update_people(db: UpdateStore, before: set[ox.NamedNode], merged: dict[str, MergedPaper]) -> None:
     """Write the authors of the ``merged`` papers; remove those of ``before`` who have no paper left."""
     names = {a for m in merged.values() for a in m.paper.authors}
-    db.put((t for name in sorted(names) for t in emit.person_triples(db.terms, name)), db.terms.people)
     db.flush()
+    db.load(emit.people_nquads(db.terms, sorted(names)))
     for person in before - {db.terms.person(n) for n in names}:
         if not db.has(None, P.author, person):
             db.remove_subject(person, db.terms.people)
