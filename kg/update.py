@@ -29,6 +29,7 @@ rewriting of people, concepts and digest days in ``kg.upkeep``, that of the pair
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 from collections import defaultdict, deque
@@ -282,7 +283,10 @@ def prepare_papers(
     chunk = max(1, min(64, len(papers) // (workers * 8)))  # small chunks: the first results come soon
     spans = [(start, min(start + chunk, len(papers))) for start in range(0, len(papers), chunk)]
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        # The workers run without the cycle collector, which would walk the papers they inherit
+        # again and again; what they make (mentions, text) holds no cycles.
+        fork = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=fork, initializer=gc.disable) as pool:
             # A few spans per worker in flight: results wait in memory only until the writer takes them.
             ahead: deque[Future[list[Prepared]]] = deque()
             for span in spans:
