@@ -129,8 +129,8 @@ def _paper_techniques(network: nx.DiGraph[str]) -> dict[str, set[str]]:
         if data.get("kind") == "paper":
             out[paper] = {
                 c
-                for c in network.successors(paper)
-                if network.edges[paper, c]["relation"] == "mentions" and network.nodes[c].get("kind") == "technique"
+                for c, e in network.succ[paper].items()
+                if e["relation"] == "mentions" and network.nodes[c].get("kind") == "technique"
             }
     return out
 
@@ -142,7 +142,10 @@ def cooccurrence_graph(network: nx.DiGraph[str], min_papers: int = 1) -> nx.Grap
     ``papers`` (joint papers) and ``cosine`` (joint / sqrt(papers a * papers b), which keeps a hub
     such as "Large Language Model" from pulling every topic into one cluster).
     """
-    per_paper = _paper_techniques(network)
+    return _cooccurrence(network, _paper_techniques(network), min_papers)
+
+
+def _cooccurrence(network: nx.DiGraph[str], per_paper: dict[str, set[str]], min_papers: int) -> nx.Graph[str]:
     counts: Counter[str] = Counter(c for cs in per_paper.values() for c in cs)
     keep = {c for c, n in counts.items() if n >= min_papers}
     out: nx.Graph[str] = nx.Graph()
@@ -176,7 +179,8 @@ def topic_clusters(
     papers (characteristic and frequent first). Each paper joins the cluster that holds most of its
     techniques (ties: the earlier cluster); its authors come with it.
     """
-    co = cooccurrence_graph(network, min_papers)
+    per_paper = _paper_techniques(network)
+    co = _cooccurrence(network, per_paper, min_papers)
     co.remove_nodes_from([n for n in list(co.nodes) if co.degree(n) == 0])
     groups = communities(co, weight="cosine", seed=seed)
     ranked: list[list[str]] = []
@@ -190,7 +194,7 @@ def topic_clusters(
         ranked.append(sorted(members_of, key=lambda n: (-inside(n), n)))
     where = {n: i for i, group in enumerate(ranked) for n in group}
     members: dict[int, list[str]] = defaultdict(list)
-    for paper, techniques in sorted(_paper_techniques(network).items()):
+    for paper, techniques in sorted(per_paper.items()):
         votes = Counter(where[t] for t in techniques if t in where)
         if votes:
             best = min(votes, key=lambda i: (-votes[i], i))

@@ -96,27 +96,20 @@ def read_facts(source: TripleSource) -> PageFacts:
         key = str(part).rsplit("/section/", 1)[-1]
         sections[paper].append(Section(key, str(labels.get(str(part), key)), str(values.get(str(part), ""))))
     evidence: dict[str, list[Evidence]] = defaultdict(list)
-    owner = {str(m): paper for paper, m in _pairs(source, KG.mention)}
-    fields: dict[URIRef, dict[str, str]] = {
-        p: _lookup(source, p)
-        for p in (KG.mentionOf, KG.inSection, KG.startOffset, KG.endOffset, KG.matchedText, KG.extractionRule)
-    }
+    owner = {m: paper for paper, m in _pairs(source, KG.mention)}
+    section_of, start_of, end_of, concept_of, text_of, rule_of = (
+        _lookup(source, p)
+        for p in (KG.inSection, KG.startOffset, KG.endOffset, KG.mentionOf, KG.matchedText, KG.extractionRule)
+    )
     suspect = {m for m, v in _lookup(source, KG.fromSuspectSummary).items() if v in ("true", "1")}
     for m, paper in owner.items():
         try:
-            evidence[paper].append(
-                Evidence(
-                    section=str(fields[KG.inSection][m]),
-                    start=int(str(fields[KG.startOffset][m])),
-                    end=int(str(fields[KG.endOffset][m])),
-                    concept=str(fields[KG.mentionOf][m]),
-                    text=str(fields[KG.matchedText][m]),
-                    rule=str(fields[KG.extractionRule][m]),
-                    suspect=m in suspect,
-                )
+            found = Evidence(
+                section_of[m], int(start_of[m]), int(end_of[m]), concept_of[m], text_of[m], rule_of[m], m in suspect
             )
         except (KeyError, ValueError):  # an incomplete mention node (a hand-edited graph): no evidence to show
             continue
+        evidence[paper].append(found)
     alt: dict[str, list[str]] = defaultdict(list)
     for concept, label in _pairs(source, SKOS.altLabel):
         alt[concept].append(str(label))

@@ -87,10 +87,8 @@ def layout(graph: nx.Graph[str] | nx.DiGraph[str], seed: int = LAYOUT_SEED) -> d
     """Positions computed once, seeded: each connected part laid out alone, the largest first, the
     smaller ones in rows under it (a force layout of the whole would push them to the far edges and
     shrink the main part to a dot when the page fits everything in view)."""
-    parts = sorted(
-        (sorted(c) for c in nx.connected_components(nx.Graph(graph.to_undirected(as_view=True)))),
-        key=lambda c: (-len(c), c[0]),
-    )
+    found = nx.weakly_connected_components(graph) if isinstance(graph, nx.DiGraph) else nx.connected_components(graph)
+    parts = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
     out: dict[str, tuple[float, float]] = {}
     width = 0.0
     x = y = row_height = 0.0

@@ -24,6 +24,7 @@ import math
 from collections import defaultdict
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pyvis
@@ -102,6 +103,8 @@ class _Tables:
 
     def __init__(self, network: nx.DiGraph[str], facts: PageFacts) -> None:
         self.network, self.facts = network, facts
+        # Node attributes in a plain dict, looked up some 200,000 times.
+        self.node: dict[str, dict[str, Any]] = {n: d for n, d in network.nodes(data=True)}
         self.papers_of = _papers_of(network)
         self.days_of = _days_of(network)
         self.days = sorted({d for ds in self.days_of.values() for d in ds})
@@ -112,26 +115,28 @@ class _Tables:
         self.concepts: list[list[object]] = []
 
     def node_days(self, n: str) -> list[int]:
-        papers = [n] if self.network.nodes[n].get("kind") == "paper" else self.papers_of.get(n, [])
+        papers = [n] if self.node[n].get("kind") == "paper" else self.papers_of.get(n, [])
         return sorted({self.day_index[d] for p in papers for d in self.days_of.get(p, ())})
 
     def paper(self, p: str) -> int:
         """The row of paper ``p``: id, arXiv id, title, URL, votes, days, authors, sections, mentions, mismatch."""
-        if p in self.paper_rows:
-            return self.paper_rows[p]
+        known = self.paper_rows.get(p)
+        if known is not None:
+            return known
         self.paper_rows[p] = len(self.papers)
         row: list[object] = []
         self.papers.append(row)
-        data = self.network.nodes[p]
+        node = self.node
+        data = node[p]
         authors = sorted(
-            (d.get("position", 0), str(self.network.nodes[v]["label"]), v)
-            for v, d in self.network[p].items()
+            (d.get("position", 0), str(node[v]["label"]), v)
+            for v, d in self.network.succ[p].items()
             if d["relation"] == "author"
         )
         mentions = [
             [self.concept(e.concept), e.section, e.start, e.end, e.text, e.rule, int(e.suspect)]
             for e in self.facts.evidence.get(p, ())
-            if e.concept in self.network
+            if e.concept in node
         ]
         row.extend(
             [
@@ -151,9 +156,10 @@ class _Tables:
 
     def concept(self, c: str) -> int:
         """The row of concept ``c``: id, label, kind, other labels, curated, broader and narrower labels."""
-        if c in self.concept_rows:
-            return self.concept_rows[c]
-        data = self.network.nodes[c]
+        known = self.concept_rows.get(c)
+        if known is not None:
+            return known
+        data = self.node[c]
         related = self.network[c].items()
         broader = sorted(str(self.network.nodes[v]["label"]) for v, d in related if d["relation"] == "broader")
         narrower = sorted(
@@ -178,14 +184,12 @@ class _Tables:
 
 def _papers_of(network: nx.DiGraph[str]) -> dict[str, list[str]]:
     """People and concepts -> the papers that name them, most voted first."""
+    papers = sorted((-(d.get("votes") or 0), p) for p, d in network.nodes(data=True) if d.get("kind") == "paper")
     out: dict[str, list[str]] = defaultdict(list)
-    for p, d in network.nodes(data=True):
-        if d.get("kind") == "paper":
-            for v, e in network[p].items():
-                if e["relation"] in ("author", "mentions"):
-                    out[v].append(p)
-    for papers in out.values():
-        papers.sort(key=lambda p: (-(network.nodes[p].get("votes") or 0), p))
+    for _, p in papers:  # in that order, so that every list comes out in it
+        for v, e in network.succ[p].items():
+            if e["relation"] in ("author", "mentions"):
+                out[v].append(p)
     return out
 
 
@@ -199,7 +203,7 @@ def _days_of(network: nx.DiGraph[str]) -> dict[str, list[str]]:
 
 
 def _search_text(tables: _Tables, n: str) -> str:
-    data = tables.network.nodes[n]
+    data = tables.node[n]
     names = [str(data.get("label", "")), str(data.get("arxiv_id", "")), *tables.facts.alt_labels.get(n, ())]
     return "\n".join(x for x in names if x)
 
@@ -220,14 +224,20 @@ def page_data(view: View, network: nx.DiGraph[str], facts: PageFacts, max_nodes:
     colour_by = "cluster" if view.name in ("coauthor", "technique") and view.clusters else "kind"  # one kind: clusters
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     rows: list[list[object]] = []
+    attributes: dict[str, dict[str, Any]] = {n: d for n, d in g.nodes(data=True)}
+    paper_rows, papers_of = tables.paper_rows, tables.papers_of
     for n in order:
-        data = g.nodes[n]
+        data = attributes[n]
         kind = str(data.get("kind", "discoveredconcept"))
         label = str(data.get("label", n))
-        size = node_size(kind, len(tables.papers_of.get(n, ())), data.get("votes"), degree[n])
+        size = node_size(kind, len(papers_of.get(n, ())), data.get("votes"), degree[n])
         cluster = view.cluster_of.get(n, -1)
         link = tables.paper(n) if kind == "paper" else tables.concept(n) if kind in CONCEPT_KINDS else -1
-        papers = [tables.paper(p) for p in tables.papers_of.get(n, ())] if kind != "paper" else []
+        papers = (
+            []
+            if kind == "paper"
+            else [paper_rows[p] if p in paper_rows else tables.paper(p) for p in papers_of.get(n, ())]
+        )
         font = font_size(view.name, kind, size)
         rows.append([n, kind, label, _search_text(tables, n), cluster, tables.node_days(n), size, link, papers, font])
         if n in shown:
@@ -269,8 +279,8 @@ def page_data(view: View, network: nx.DiGraph[str], facts: PageFacts, max_nodes:
         )
     )
     counts: dict[str, int] = defaultdict(int)
-    for n in g.nodes:
-        counts[str(g.nodes[n].get("kind"))] += 1
+    for data in attributes.values():
+        counts[str(data.get("kind"))] += 1
     data = {
         "view": view.name,
         "caption": view.caption,

@@ -197,12 +197,13 @@ def _topic_clusters(network: nx.DiGraph[str], seed: int) -> tuple[tuple[str, ...
     for i, cluster in enumerate(found):
         cluster_of.update(dict.fromkeys(cluster.keys, i))
         cluster_of.update(dict.fromkeys(cluster.papers, i))
-    for n, d in network.nodes(data=True):
-        if n in cluster_of or d.get("kind") in ("paper", "digest"):
+    kinds = {n: d.get("kind") for n, d in network.nodes(data=True)}
+    for n, kind in kinds.items():
+        if n in cluster_of or kind in ("paper", "digest"):
             continue
-        papers = [p for p in network.predecessors(n) if p in cluster_of and network.nodes[p].get("kind") == "paper"]
-        votes = Counter(cluster_of[p] for p in papers)
-        if votes:
+        theirs = [cluster_of[p] for p in network.pred[n] if p in cluster_of and kinds[p] == "paper"]
+        if theirs:
+            votes = Counter(theirs)
             cluster_of[n] = min(votes, key=lambda i: (-votes[i], i))
     return tuple(c.label for c in found), cluster_of
 
