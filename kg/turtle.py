@@ -82,6 +82,8 @@ class TurtleTerms:
         self._iris: dict[str, str] = {}
         self._nodes: dict[ox.NamedNode, str] = {}  # IRIs met as terms, as written
         self._predicate_keys: dict[str, tuple[bool, str]] = {}
+        self._predicate_nodes: dict[ox.NamedNode, tuple[bool, str]] = {}
+        self._literals: dict[ox.Literal, str] = {}  # offsets, sections and rules recur
 
     def predicate(self, iri: str) -> str:
         """A predicate as written: ``a`` for ``rdf:type``, else its prefixed name or IRI."""
@@ -92,6 +94,13 @@ class TurtleTerms:
         known = self._predicate_keys.get(iri)
         if known is None:
             known = self._predicate_keys[iri] = (iri != _RDF_TYPE, self.predicate(iri))
+        return known
+
+    def predicate_node_key(self, node: ox.NamedNode) -> tuple[bool, str]:
+        """``predicate_key`` of a predicate term."""
+        known = self._predicate_nodes.get(node)
+        if known is None:
+            known = self._predicate_nodes[node] = self.predicate_key(node.value)
         return known
 
     def iri(self, text: str) -> str:
@@ -129,17 +138,26 @@ class TurtleTerms:
         if isinstance(node, ox.BlankNode):
             return f"_:{re.sub(r'[^A-Za-z0-9]', '_', node.value)}"
         if isinstance(node, ox.Literal):
-            lexical = node.value
-            datatype = node.datatype.value
-            if datatype == _XSD_INTEGER and _INTEGER.match(lexical):
-                return lexical
-            body = f'"{_escape_string(lexical)}"'
-            if node.language and _LANG.match(node.language):
-                return f"{body}@{node.language}"
-            if datatype not in (_XSD_STRING, _LANG_STRING):
-                return f"{body}^^{self.iri(datatype)}"
-            return body
+            known = self._literals.get(node)
+            if known is None:
+                known = self._literal(node)
+                if len(self._literals) >= _CACHED:
+                    self._literals.clear()
+                self._literals[node] = known
+            return known
         raise TypeError(f"cannot write {node!r} as Turtle")
+
+    def _literal(self, node: ox.Literal) -> str:
+        lexical = node.value
+        datatype = node.datatype.value
+        if datatype == _XSD_INTEGER and _INTEGER.match(lexical):
+            return lexical
+        body = f'"{_escape_string(lexical)}"'
+        if node.language and _LANG.match(node.language):
+            return f"{body}@{node.language}"
+        if datatype not in (_XSD_STRING, _LANG_STRING):
+            return f"{body}^^{self.iri(datatype)}"
+        return body
 
 
 @lru_cache(maxsize=_CACHED)
@@ -169,15 +187,18 @@ def subject_key(node: ox.NamedNode | ox.BlankNode) -> tuple[object, ...]:
 
 def format_block(terms: TurtleTerms, subject: ox.NamedNode | ox.BlankNode, pairs: Iterable[tuple[Any, Any]]) -> str:
     """One subject with its predicates (``rdf:type`` first, then sorted) and sorted objects."""
-    predicates: dict[str, list[Any]] = {}
+    predicates: dict[ox.NamedNode, list[Any]] = {}
     for p, o in pairs:
-        predicates.setdefault(p.value, []).append(o)
+        objs = predicates.get(p)
+        if objs is None:
+            predicates[p] = [o]
+        else:
+            objs.append(o)
     lines = []
-    for p in sorted(predicates, key=terms.predicate_key):
-        objs = predicates[p]
+    for (_, written), objs in sorted((terms.predicate_node_key(p), objs) for p, objs in predicates.items()):
         if len(objs) > 1:
             objs = sorted({str(o): o for o in objs}.values(), key=_object_key)
-        lines.append(terms.predicate(p) + " " + ",\n        ".join(map(terms.term, objs)))
+        lines.append(written + " " + ",\n        ".join(map(terms.term, objs)))
     return f"{terms.term(subject)} " + " ;\n    ".join(lines) + " .\n"
 
 
