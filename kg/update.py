@@ -154,6 +154,7 @@ def add_sources(
     workers: int = 0,
     pairs: bool = True,
     bulk: bool = False,
+    papers_per_write: int = 500,
     papers_stored: Callable[[], None] | None = None,
     nodes_stored: Callable[[], None] | None = None,
 ) -> Added:
@@ -162,9 +163,11 @@ def add_sources(
     ``pairs=False`` leaves the collaboration and co-occurrence pairs, the ranks and the concepts'
     paper counts to a later ``recount_pairs`` (a large build adds its files in batches, then counts
     once). ``bulk``: write without transactions, for a build into a new store on disk (in memory,
-    plain writes are as fast). ``papers_stored`` is called once the papers' own graphs are written
-    (they do not change after), before the people, concepts and pairs are; ``nodes_stored`` once
-    the papers, people, concepts and digest days are, before the pairs, ranks and counts."""
+    plain writes are as fast). ``papers_per_write``: the papers' quads are written this many at a
+    time (in memory, fewer is as fast, and less is left to write when the last paper is ready).
+    ``papers_stored`` is called once the papers' own graphs are written (they do not change after),
+    before the people, concepts and pairs are; ``nodes_stored`` once the papers, people, concepts
+    and digest days are, before the pairs, ranks and counts."""
     check_store(store, base, extraction_fingerprint(vocabulary))
     vocab = vocabulary or bundled_vocabulary()
     terms = Terms(base)
@@ -208,9 +211,9 @@ def add_sources(
             assert got == arxiv_id
             found[arxiv_id] = (ready.mentioned, ready.discovered)
             pending.append(ready.nquads)
-        # One write per 500 papers: on disk each write costs, and a larger one swells the bulk loader
-        # (at 10,000 papers, 2,000 papers a write peaked at 815 MB, 500 at 503 MB).
-        if len(pending) >= 500:
+        # One write per 500 papers on disk, where each write costs and a larger one swells the bulk
+        # loader (at 10,000 papers, 2,000 papers a write peaked at 815 MB, 500 at 503 MB).
+        if len(pending) >= papers_per_write:
             db.load("".join(pending))
             pending = []
     db.load("".join(pending))
