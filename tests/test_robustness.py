@@ -430,6 +430,20 @@ def test_broken_files_with_real_days_build_every_good_paper(tmp_path: Path) -> N
     assert {str(o) for o in written.objects(None, SCHEMA.identifier)} == ids
 
 
+def test_files_read_by_workers_keep_their_order_and_every_problem(tmp_path: Path) -> None:
+    """From READ_PARALLEL_FROM files on, worker processes read and parse them: the build still reads
+    every file in order, reports the same problems in the same order and writes the same graph."""
+    from kg.pipeline import READ_PARALLEL_FROM
+
+    files = [*sorted(BROKEN.iterdir()), *corpus_days(20)]
+    assert len(files) >= READ_PARALLEL_FROM
+    one = run_build(files, tmp_path / "one", html=False, workers=1)
+    two = run_build(files, tmp_path / "two", html=False, workers=2)
+    assert two.files == one.files and len(one.files) == len(files)
+    assert two.problems == one.problems and len(one.problems) >= len(EXPECTED)
+    assert (tmp_path / "two" / "graph.ttl").read_bytes() == (tmp_path / "one" / "graph.ttl").read_bytes()
+
+
 def test_old_style_and_versioned_ids_in_the_graph() -> None:
     graph = build_graph([read_digest(BROKEN / name) for name in ("old-style-id.md", "versioned-id.md", "duplicate.md")])
     base = "https://w3id.org/papers-kg/"
