@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from kg import explore
-from kg.allocator import keep_freed_memory
 from kg.analysis import AuthorNotFound
 from kg.load import DEFAULT_MAX_BYTES, InputError
 from kg.namespace import DEFAULT_BASE, KG, SCHEMA, check_base
@@ -643,7 +642,6 @@ def _summary(result: BuildResult) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    keep_freed_memory()  # a kg command is a batch run (see kg.allocator)
     parser = make_parser()
     args = parser.parse_args(argv)
     try:

@@ -187,8 +187,8 @@ READ_PARALLEL_FROM = 32  # files: fewer are read in one process (starting worker
 
 def _read_in_order(files: list[InputFile], max_bytes: int, workers: int) -> Iterator[Source]:
     """``read_source`` of each file, in order. Many files are read by forked workers (``workers``;
-    0: one per core), a few files ahead of the caller, so that only those wait in memory (the
-    corpus: 0.5 s of parsing that would otherwise hold up everything after it)."""
+    0: one per core), ``READ_CHUNK`` files a task and two tasks a worker ahead of the caller, so
+    that only those wait in memory (the corpus's 0.5 s of parsing held up everything after it)."""
     workers = workers or multiprocessing.cpu_count() or 1
     if workers == 1 or len(files) < READ_PARALLEL_FROM:
         yield from (read_source(found, max_bytes) for found in files)
