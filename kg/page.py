@@ -225,7 +225,7 @@ def page_data(view: View, network: nx.DiGraph[str], facts: PageFacts, max_nodes:
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     rows: list[list[object]] = []
     attributes: dict[str, dict[str, Any]] = {n: d for n, d in g.nodes(data=True)}
-    paper_rows, papers_of = tables.paper_rows, tables.papers_of
+    papers_of = tables.papers_of
     for n in order:
         data = attributes[n]
         kind = str(data.get("kind", "discoveredconcept"))
@@ -233,11 +233,7 @@ def page_data(view: View, network: nx.DiGraph[str], facts: PageFacts, max_nodes:
         size = node_size(kind, len(papers_of.get(n, ())), data.get("votes"), degree[n])
         cluster = view.cluster_of.get(n, -1)
         link = tables.paper(n) if kind == "paper" else tables.concept(n) if kind in CONCEPT_KINDS else -1
-        papers = (
-            []
-            if kind == "paper"
-            else [paper_rows[p] if p in paper_rows else tables.paper(p) for p in papers_of.get(n, ())]
-        )
+        papers = [] if kind == "paper" else [tables.paper(p) for p in papers_of.get(n, ())]
         font = font_size(view.name, kind, size)
         rows.append([n, kind, label, _search_text(tables, n), cluster, tables.node_days(n), size, link, papers, font])
         if n in shown:
