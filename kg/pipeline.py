@@ -50,7 +50,7 @@ from kg.model import Concept, Problem
 from kg.namespace import DEFAULT_BASE, KG, SCHEMA, check_base
 from kg.network import to_networkx
 from kg.store import OxigraphTriples
-from kg.update import PARALLEL_FROM, Added, Source, add_sources, recount_pairs
+from kg.update import PAPERS_PER_WRITE, PARALLEL_FROM, Added, Source, add_sources, recount_pairs
 from kg.vocabulary import Vocabulary, bundled_vocabulary
 
 
@@ -326,7 +326,7 @@ def _add_batches(
             workers=workers,
             pairs=not several,
             bulk=bulk,
-            papers_per_write=IN_MEMORY_PAPERS_PER_WRITE if in_memory else 500,
+            papers_per_write=IN_MEMORY_PAPERS_PER_WRITE if in_memory else PAPERS_PER_WRITE,
             papers_stored=early.papers_stored if early is not None and not several else None,
             nodes_stored=early.nodes_stored if early is not None and not several else None,
         )
