@@ -41,6 +41,7 @@ from kg.atomic import (
     store_lock,
 )
 from kg.build import store_graph
+from kg.counting import count, count_in_graph, count_subjects_with, count_typed
 from kg.emit import Terms
 from kg.evaluate import GoldPaper, Score, found_techniques, parse_generic, parse_gold, score_papers
 from kg.export import EarlyPapers, write_html, write_store_turtle
@@ -78,8 +79,7 @@ class BuildResult:
 
     @property
     def triples(self) -> int:
-        state = Terms(self.base).state
-        return len(self.store) - sum(1 for _ in self.store.quads_for_pattern(None, None, None, state))
+        return len(self.store) - count_in_graph(self.store, Terms(self.base).state)
 
     @property
     def papers(self) -> int:
@@ -89,10 +89,7 @@ class BuildResult:
         return sum(1 for _, d in self.network.nodes(data=True) if d["kind"] == kind)
 
     def count_type(self, cls: URIRef) -> int:
-        return len(self._typed(cls))
-
-    def _typed(self, cls: URIRef) -> set[ox.NamedNode]:
-        return _typed(self.store, cls)
+        return count_typed(self.store, _ox(cls))
 
     def concept_counts(self) -> dict[str, int]:
         """Concepts per kind; ``discoveredconcept``: discovered concepts of no known kind."""
@@ -104,28 +101,20 @@ class BuildResult:
             "task": KG.Task,
         }
         counts = {name: self.count_type(cls) for name, cls in kinds.items()}
-        known = set().union(*(self._typed(cls) for cls in kinds.values()))
-        counts["discoveredconcept"] = len(self._typed(KG.DiscoveredConcept) - known)
+        counts["discoveredconcept"] = count(self.store, "of-unknown-kind")
         return counts
 
     def count_subjects(self, predicate: URIRef) -> int:
-        return len({q.subject for q in self.store.quads_for_pattern(None, _ox(predicate), None, None)})
+        return count_subjects_with(self.store, _ox(predicate))
 
     @property
     def with_technique(self) -> int:
         """Papers with at least one kg:Technique mention."""
-        techniques = {q.subject for q in self.store.quads_for_pattern(None, _ox(RDF.type), _ox(KG.Technique), None)}
-        mentions = self.store.quads_for_pattern(None, _ox(SCHEMA.mentions), None, None)
-        return len({q.subject for q in mentions if q.object in techniques})
+        return count(self.store, "with-technique")
 
 
 def _ox(iri: URIRef) -> ox.NamedNode:
     return ox.NamedNode(str(iri))
-
-
-def _typed(store: ox.Store, cls: URIRef) -> set[ox.NamedNode]:
-    """The subjects of ``a cls`` in the store."""
-    return {q.subject for q in store.quads_for_pattern(None, _ox(RDF.type), _ox(cls), None)}  # type: ignore[misc]
 
 
 def find_sources(inputs: Sequence[Path | str]) -> list[InputFile]:
@@ -360,7 +349,7 @@ def _export(
     early: _EarlyOutputs | None = None,
 ) -> BuildResult:
     outputs: list[Path] = []
-    papers = len(_typed(db, SCHEMA.ScholarlyArticle))
+    papers = count_typed(db, _ox(SCHEMA.ScholarlyArticle))
     network = None
     if out_dir is not None and papers and export:
         page = out_dir / "graph.html"
@@ -407,7 +396,7 @@ class _EarlyOutputs:
         self.turtle.start()
 
     def nodes_stored(self) -> None:
-        papers = len(_typed(self.db, SCHEMA.ScholarlyArticle))
+        papers = count_typed(self.db, _ox(SCHEMA.ScholarlyArticle))
         if self.html and self.page is None and papers >= PARALLEL_FROM:
             self.page = _start_page_writer(self.db, self.page_file, _page_title(papers), self.max_nodes)
 

@@ -20,6 +20,7 @@ from kg.merge import merge_papers
 from kg.model import Digest
 from kg.namespace import KG, SCHEMA
 from kg.parse import parse_digest
+from kg.pipeline import run_build
 from kg.queries import run_query
 from kg.vocabulary import parse_vocabulary
 from tests.conftest import CORPUS, DATA, need
@@ -320,3 +321,27 @@ def test_a_variant_brings_its_curated_base() -> None:
     assert {KG.Technique, KG.DiscoveredConcept} <= set(g.objects(zip_lora, RDF.type))
     assert (zip_lora, SKOS.broader, lora) in g
     assert (lora, RDF.type, KG.Technique) in g
+
+
+def test_build_summary_counts_match_the_graph_counted_in_rdflib() -> None:
+    """The summary's figures (counted in Oxigraph's SPARQL engine) against the same graph counted
+    triple by triple in rdflib: every source kind, so that there are discovered concepts, concepts
+    of several kinds, a summary mismatch and the bookkeeping graph the triples leave out."""
+    result = run_build([DATA / "sources"], None)
+    graph = result.graph
+
+    def typed(cls: URIRef) -> set[object]:
+        return set(graph.subjects(RDF.type, cls))
+
+    kinds = {"technique": KG.Technique, "model": KG.Model, "dataset": KG.Dataset, "metric": KG.Metric, "task": KG.Task}
+    known = set().union(*(typed(cls) for cls in kinds.values()))
+    expected = {name: len(typed(cls)) for name, cls in kinds.items()}
+    expected["discoveredconcept"] = len(typed(KG.DiscoveredConcept) - known)
+    assert result.concept_counts() == expected
+    assert expected["technique"] > 0 and expected["discoveredconcept"] > 0
+    for cls in (SCHEMA.ScholarlyArticle, SCHEMA.Person, KG.Digest, KG.DiscoveredConcept):
+        assert result.count_type(cls) == len(typed(cls)) > 0, cls
+    techniques = typed(KG.Technique)
+    assert result.with_technique == len({s for s, o in graph.subject_objects(SCHEMA.mentions) if o in techniques})
+    assert result.count_subjects(KG.summaryMismatch) == len(set(graph.subjects(KG.summaryMismatch)))
+    assert result.triples == len(graph) < len(result.store)  # the store also holds the update bookkeeping

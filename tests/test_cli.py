@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import shutil
 import subprocess
 import sys
+import weakref
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +21,25 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     kg = shutil.which("kg")
     command = [kg] if kg else [sys.executable, "-m", "kg.cli"]
     return subprocess.run(command + args, cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def test_main_called_from_python_frees_what_it_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the ``kg`` program leaves its graph to the operating system at exit; a script or a
+    test that calls ``main`` again and again must not keep every graph it built."""
+    import kg.pipeline
+
+    built: list[weakref.ref[kg.pipeline.BuildResult]] = []
+    real = kg.pipeline.run_build
+
+    def spy(*args: Any, **kwargs: Any) -> kg.pipeline.BuildResult:
+        result = real(*args, **kwargs)
+        built.append(weakref.ref(result))
+        return result
+
+    monkeypatch.setattr(kg.pipeline, "run_build", spy)
+    assert main(["build", "--out", str(tmp_path), "--no-html"]) == 0
+    gc.collect()
+    assert len(built) == 1 and built[0]() is None
 
 
 def test_build_without_arguments_builds_the_bundled_example(tmp_path: Path) -> None:
