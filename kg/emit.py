@@ -123,7 +123,16 @@ def date_literal(day: dt.date | str) -> ox.Literal:
 
 def newman_literal(weight: float) -> ox.Literal:
     """Newman's weight as written: an ``xsd:decimal`` rounded to 6 decimals."""
-    return ox.Literal(f"{weight:.6f}", datatype=_DECIMAL)
+    return ox.Literal(newman_text(weight), datatype=_DECIMAL)
+
+
+def newman_text(weight: float) -> str:
+    """The lexical form of ``newman_literal``.
+
+    >>> newman_text(1 / 3), str(newman_literal(0.5))
+    ('0.333333', '"0.500000"^^<http://www.w3.org/2001/XMLSchema#decimal>')
+    """
+    return f"{weight:.6f}"
 
 
 class Terms:
@@ -216,8 +225,9 @@ def paper_nquads(terms: Terms, merged: MergedPaper, mentions: tuple[Mention, ...
     out += [(subject, _MENTIONS, str(terms.concept(c))) for c in sorted({m.concept for m in mentions})]
     if mismatch is not None:
         out.append((subject, _MISMATCH, _literal(mismatch)))
+    mention_of = _MentionIris(terms.minter, p.arxiv_id)
     for m in mentions:
-        evidence = f"<{terms.minter.mention(p.arxiv_id, iri_key(m.section), m.start, m.end)}>"
+        evidence = mention_of(m.section, m.start, m.end)
         out += [
             (subject, _MENTION, evidence),
             (evidence, _MENTION_OF, str(terms.concept(m.concept))),
@@ -231,6 +241,27 @@ def paper_nquads(terms: Terms, merged: MergedPaper, mentions: tuple[Mention, ...
             out.append((evidence, _SUSPECT, _TRUE))
     graph = str(terms.paper_graph(p.arxiv_id))
     return "".join(f"{a} {b} {c} {graph} .\n" for a, b, c in out)
+
+
+class _MentionIris:
+    """The mention evidence IRIs of one paper, as N-Quads text: ``Minter.mention``, with the paper's
+    part and each section's key made once (a paper has some ten mentions, in two or three sections).
+
+    >>> iris = _MentionIris(Minter(), "2407.21770")
+    >>> iris("whats-new", 3, 6) == f"<{Minter().mention('2407.21770', 'whats-new', 3, 6)}>"
+    True
+    """
+
+    def __init__(self, minter: Minter, arxiv_id: str) -> None:
+        self.minter, self.arxiv_id = minter, arxiv_id
+        self.sections: dict[str, str] = {}
+
+    def __call__(self, section: str, start: int, end: int) -> str:
+        prefix = self.sections.get(section)
+        if prefix is None:  # the IRI of the first mention in this section, less its offsets
+            first = str(self.minter.mention(self.arxiv_id, iri_key(section), 0, 0))
+            prefix = self.sections[section] = "<" + first[: -len("0-0")]
+        return f"{prefix}{start}-{end}>"
 
 
 def _api_statements(terms: Terms, merged: MergedPaper, subject: str) -> list[tuple[str, str, str]]:
@@ -283,6 +314,7 @@ _PAIR_TERMS = {
     "cooccurrence": (str(P.cooccurrence), str(P.cooccurring)),
 }
 _INTEGER_TEXT = str(_INTEGER)
+_DECIMAL_TEXT = str(_DECIMAL)
 _DATE_TEXT = str(_DATE)
 
 
@@ -378,5 +410,5 @@ def pair_nquads(kind: str, node: str, pair: Pair, graph: str) -> str:
         f"<{node}> {_JOINT} {_integer(pair.papers)} {g}"
     )
     if kind == "collaboration":
-        text += f"<{node}> {_NEWMAN} {newman_literal(pair.newman)} {g}"
+        text += f'<{node}> {_NEWMAN} "{newman_text(pair.newman)}"^^{_DECIMAL_TEXT} {g}'
     return text

@@ -64,7 +64,7 @@ def _rewrite_pairs(db: UpdateStore, kind: str, members: set[ox.NamedNode], pairs
 
 
 def _rank_key(kind: str, pair: Pair, node: str) -> RankKey:
-    weight = emit.newman_literal(pair.newman).value if kind == "collaboration" else "0"  # co-occurrences have none
+    weight = emit.newman_text(pair.newman) if kind == "collaboration" else "0"  # co-occurrences have none
     return rank_key(pair.papers, weight, node)
 
 
