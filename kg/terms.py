@@ -55,7 +55,9 @@ def has_dot_segment(iri: str) -> bool:
     >>> has_dot_segment("http://x/a/../b"), has_dot_segment("person/."), has_dot_segment("http://x/a.b?c/../d")
     (True, True, False)
     """
-    return "." in iri and _DOT_SEGMENT.search(_QUERY_OR_FRAGMENT.split(iri, maxsplit=1)[0]) is not None
+    if not iri.startswith(".") and "/." not in iri:  # a dot segment starts the path or follows a "/"
+        return False
+    return _DOT_SEGMENT.search(_QUERY_OR_FRAGMENT.split(iri, maxsplit=1)[0]) is not None
 
 
 def numbered_keys(keys: Iterable[str]) -> list[str]:

@@ -80,10 +80,10 @@ class TurtleTerms:
             (ns, p) for ns, p in self.prefixes if ns.startswith(self.base) or self.base.startswith(ns)
         ]
         self._iris: dict[str, str] = {}
-        self._nodes: dict[ox.NamedNode, str] = {}  # IRIs met as terms, as written
+        self._written: dict[Any, str] = {}  # terms met, as written (people, concepts, offsets recur)
+        self._keys: dict[Any, tuple[object, ...]] = {}  # objects met, their ``_object_key``
         self._predicate_keys: dict[str, tuple[bool, str]] = {}
         self._predicate_nodes: dict[ox.NamedNode, tuple[bool, str]] = {}
-        self._literals: dict[ox.Literal, str] = {}  # offsets, sections and rules recur
 
     def predicate(self, iri: str) -> str:
         """A predicate as written: ``a`` for ``rdf:type``, else its prefixed name or IRI."""
@@ -127,24 +127,31 @@ class TurtleTerms:
         return f"<{_escape_iri(text)}>"
 
     def term(self, node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> str:
+        known = self._written.get(node)  # one lookup for any kind of term: an IRI never equals a literal
+        if known is None:
+            known = self._write(node)
+            if len(self._written) >= _CACHED:  # most terms are met once (mentions, author slots): start again
+                self._written.clear()
+            self._written[node] = known
+        return known
+
+    def object_key(self, node: Any) -> tuple[object, ...]:
+        """``_object_key`` of ``node``, remembered."""
+        known = self._keys.get(node)
+        if known is None:
+            known = _object_key(node)
+            if len(self._keys) >= _CACHED:
+                self._keys.clear()
+            self._keys[node] = known
+        return known
+
+    def _write(self, node: object) -> str:
         if isinstance(node, ox.NamedNode):
-            known = self._nodes.get(node)
-            if known is None:
-                known = "a" if node.value == _RDF_TYPE else self.iri(node.value)
-                if len(self._nodes) >= _CACHED:
-                    self._nodes.clear()
-                self._nodes[node] = known
-            return known
+            return "a" if node.value == _RDF_TYPE else self.iri(node.value)
         if isinstance(node, ox.BlankNode):
             return f"_:{re.sub(r'[^A-Za-z0-9]', '_', node.value)}"
         if isinstance(node, ox.Literal):
-            known = self._literals.get(node)
-            if known is None:
-                known = self._literal(node)
-                if len(self._literals) >= _CACHED:
-                    self._literals.clear()
-                self._literals[node] = known
-            return known
+            return self._literal(node)
         raise TypeError(f"cannot write {node!r} as Turtle")
 
     def _literal(self, node: ox.Literal) -> str:
@@ -196,9 +203,11 @@ def format_block(terms: TurtleTerms, subject: ox.NamedNode | ox.BlankNode, pairs
             objs.append(o)
     lines = []
     for (_, written), objs in sorted((terms.predicate_node_key(p), objs) for p, objs in predicates.items()):
-        if len(objs) > 1:
-            objs = sorted({str(o): o for o in objs}.values(), key=_object_key)
-        lines.append(written + " " + ",\n        ".join(map(terms.term, objs)))
+        if len(objs) > 1:  # the same term twice (read from two graphs) is written once
+            objs = sorted(dict.fromkeys(objs), key=terms.object_key)
+            lines.append(written + " " + ",\n        ".join(map(terms.term, objs)))
+        else:
+            lines.append(written + " " + terms.term(objs[0]))
     return f"{terms.term(subject)} " + " ;\n    ".join(lines) + " .\n"
 
 

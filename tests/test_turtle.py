@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pyoxigraph as ox
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import XSD, Graph, Literal, URIRef
@@ -12,7 +13,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import SKOS
 
 from kg.export import turtle_text, write_turtle
-from kg.turtle import serialize_turtle
+from kg.turtle import TurtleTerms, format_block, serialize_turtle
 from tests.conftest import need_tool
 
 S = URIRef("https://w3id.org/papers-kg/paper/2407.21705")
@@ -76,3 +77,17 @@ def test_output_is_readable(seed_graph: Graph) -> None:
     for prefix in ("schema:", "skos:", "prov:", "xsd:", "kg:"):
         assert f"@prefix {prefix}" in head
     assert "<paper/2407.21705> a schema:ScholarlyArticle ;" in text  # grouped subject, relative IRI
+
+
+def test_a_block_sorts_its_objects_and_writes_a_term_read_twice_once() -> None:
+    """A digest's block is read from two graphs (its own and the papers'), so the same triple may
+    come twice; objects are in natural order (10 after 9), literals after IRIs, integers by value."""
+    terms = TurtleTerms("https://w3id.org/papers-kg/", {"schema": "https://schema.org/"})
+    day = ox.NamedNode("https://w3id.org/papers-kg/digest/2024-08-01")
+    part = ox.NamedNode("https://schema.org/hasPart")
+    papers = [ox.NamedNode(f"https://w3id.org/papers-kg/paper/2408.{n}") for n in (10, 9, 10)]
+    numbers = [ox.Literal(str(n), datatype=ox.NamedNode(str(XSD.integer))) for n in (12, 3, 3)]
+    block = format_block(terms, day, [(part, p) for p in papers] + [(part, n) for n in numbers])
+    assert block == (
+        "<digest/2024-08-01> schema:hasPart <paper/2408.9>,\n        <paper/2408.10>,\n        3,\n        12 .\n"
+    )
