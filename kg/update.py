@@ -193,7 +193,6 @@ def add_sources(
         before.bases.update(db.subjects(BASE_OF, node, terms.state))
         listings[arxiv_id] = [from_json(Paper, lit.value) for lit in db.objects(node, LISTING)]
     for source in new:
-        record_source(db, source)
         for paper in source.digest.papers:
             listings[paper.arxiv_id].append(paper)
     merged, problems = merge_papers([Digest("", None, tuple(p for ps in listings.values() for p in ps))])
@@ -201,24 +200,15 @@ def add_sources(
     extractor = Extractor(vocab)
     ids = sorted(merged)
     found: dict[str, tuple[tuple[str, ...], tuple[Concept, ...]]] = {}  # mentioned keys, discovered
-    prepared = zip(ids, prepare_papers([merged[i] for i in ids], extractor, terms, workers), strict=True)
+    preparing = prepare_papers([merged[i] for i in ids], extractor, terms, workers)
+    try:
+        for source in new:  # while the workers extract the first papers
+            record_source(db, source)
+        _store_papers(db, preparing, ids, merged, sorted(affected), fresh, papers_per_write, found)
+    finally:
+        preparing.close()
     after_authors: set[ox.NamedNode] = set()
     after_discovered: set[str] = set()
-    pending: list[str] = []
-    # Papers are written as they come in from the workers, which go on with the next ones.
-    for arxiv_id in sorted(affected):  # ``ids`` is the part of it that is still in the graph
-        if not fresh:
-            _clear_paper(db, arxiv_id)
-        if arxiv_id in merged:
-            got, ready = next(prepared)
-            assert got == arxiv_id
-            found[arxiv_id] = (ready.mentioned, ready.discovered)
-            pending.append(ready.nquads)
-        if len(pending) >= papers_per_write:
-            db.load("".join(pending))
-            pending = []
-    db.load("".join(pending))
-    assert next(prepared, None) is None  # every paper was prepared; the workers have ended
     if papers_stored is not None:
         papers_stored()
     for arxiv_id, m in merged.items():
@@ -261,6 +251,36 @@ def hyperauthorship(paper: Paper) -> Problem:
     )
 
 
+def _store_papers(
+    db: UpdateStore,
+    preparing: Iterator[Prepared],
+    ids: list[str],
+    merged: dict[str, MergedPaper],
+    affected: list[str],
+    fresh: bool,
+    papers_per_write: int,
+    found: dict[str, tuple[tuple[str, ...], tuple[Concept, ...]]],
+) -> None:
+    """Write the prepared papers (``ids``, the part of ``affected`` still in the graph), each as it
+    comes in from the workers, which go on with the next ones; note in ``found`` what each mentions
+    and discovered. An update first clears every affected paper."""
+    prepared = zip(ids, preparing, strict=True)
+    pending: list[str] = []
+    for arxiv_id in affected:
+        if not fresh:
+            _clear_paper(db, arxiv_id)
+        if arxiv_id in merged:
+            got, ready = next(prepared)
+            assert got == arxiv_id
+            found[arxiv_id] = (ready.mentioned, ready.discovered)
+            pending.append(ready.nquads)
+        if len(pending) >= papers_per_write:
+            db.load("".join(pending))
+            pending = []
+    db.load("".join(pending))
+    assert next(prepared, None) is None  # every paper was prepared; the workers have ended
+
+
 class Prepared(NamedTuple):
     """What the build needs of one extracted paper; its quads travel as N-Quads text. (A named tuple:
     it crosses between processes cheaper than the extraction's records would.)"""
@@ -270,37 +290,68 @@ class Prepared(NamedTuple):
     nquads: str
 
 
-def prepare_papers(
-    papers: Sequence[MergedPaper], extractor: Extractor, terms: Terms, workers: int = 0
-) -> Iterator[Prepared]:
+def prepare_papers(papers: Sequence[MergedPaper], extractor: Extractor, terms: Terms, workers: int = 0) -> Preparing:
     """Each paper's mentioned concepts, discovered concepts and quads, in order, as they are ready: in
     worker processes for many papers. The quads come as N-Quads text, which crosses between
     processes cheaply and which the store loads about as fast as quads made in the main process
     (the point is that the workers make them). The workers are forked with the papers and the
-    extractor, so that only the results travel."""
-    workers = workers or (multiprocessing.cpu_count() or 1)
-    if workers == 1 or len(papers) < PARALLEL_FROM:
-        yield from (_prepare_one(extractor, terms, p) for p in papers)
-        return
-    global _WORKER_INPUT
-    _WORKER_INPUT = (extractor, terms, papers)  # inherited by the forked workers, not pickled
-    chunk = max(1, min(64, len(papers) // (workers * 8)))  # small chunks: the first results come soon
-    spans = [(start, min(start + chunk, len(papers))) for start in range(0, len(papers), chunk)]
-    try:
+    extractor, so that only the results travel. They start at once: the caller may do other work
+    before it takes the first result (``close`` ends them early)."""
+    return Preparing(papers, extractor, terms, workers or (multiprocessing.cpu_count() or 1))
+
+
+class Preparing(Iterator[Prepared]):
+    """The papers being prepared (``prepare_papers``), one ``Prepared`` at a time, in order."""
+
+    def __init__(self, papers: Sequence[MergedPaper], extractor: Extractor, terms: Terms, workers: int) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._ready: deque[Prepared] = deque()
+        self._ahead: deque[Future[list[Prepared]]] = deque()
+        if workers == 1 or len(papers) < PARALLEL_FROM:
+            self._serial: Iterator[Prepared] | None = (_prepare_one(extractor, terms, p) for p in papers)
+            return
+        self._serial = None
+        global _WORKER_INPUT
+        _WORKER_INPUT = (extractor, terms, papers)  # inherited by the forked workers, not pickled
+        chunk = max(1, min(64, len(papers) // (workers * 8)))  # small chunks: the first results come soon
+        self._spans = iter([(start, min(start + chunk, len(papers))) for start in range(0, len(papers), chunk)])
+        self._in_flight = workers * 4 + 1  # spans: results wait in memory only until the writer takes them
         # The workers run without the cycle collector, which would walk the papers they inherit
         # again and again; what they make (mentions, text) holds no cycles.
         fork = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=fork, initializer=gc.disable) as pool:
-            # A few spans per worker in flight: results wait in memory only until the writer takes them.
-            ahead: deque[Future[list[Prepared]]] = deque()
-            for span in spans:
-                ahead.append(pool.submit(_prepare_span, span))
-                if len(ahead) > workers * 4:
-                    yield from ahead.popleft().result()
-            while ahead:
-                yield from ahead.popleft().result()
-    finally:
-        _WORKER_INPUT = None
+        self._pool = ProcessPoolExecutor(workers, mp_context=fork, initializer=gc.disable)
+        try:
+            self._submit()
+        except BaseException:
+            self.close()
+            raise
+
+    def _submit(self) -> None:
+        assert self._pool is not None
+        while len(self._ahead) < self._in_flight:
+            span = next(self._spans, None)
+            if span is None:
+                return
+            self._ahead.append(self._pool.submit(_prepare_span, span))
+
+    def __next__(self) -> Prepared:
+        if self._serial is not None:
+            return next(self._serial)
+        while not self._ready:
+            if not self._ahead:
+                self.close()
+                raise StopIteration
+            self._ready.extend(self._ahead.popleft().result())
+            self._submit()
+        return self._ready.popleft()
+
+    def close(self) -> None:
+        """End the workers (at once: what they have not begun is dropped)."""
+        global _WORKER_INPUT
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+            _WORKER_INPUT = None
 
 
 _WORKER_INPUT: tuple[Extractor, Terms, Sequence[MergedPaper]] | None = None

@@ -163,3 +163,30 @@ def test_query_on_a_folder_without_a_store_says_how_to_make_one(
 ) -> None:
     assert main(["query", "weeks", "--store", str(tmp_path)]) == 2
     assert "kg build --update" in capsys.readouterr().err
+
+
+def test_papers_are_prepared_in_workers_that_start_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers begin extracting when ``prepare_papers`` returns, so that the build records its
+    sources meanwhile; they give every paper, in order, as one process would, and ``close`` ends them."""
+    import multiprocessing
+
+    from kg import update
+    from kg.emit import Terms
+    from kg.load import example_digests
+    from kg.mentions import Extractor
+    from kg.merge import merge_papers
+    from kg.vocabulary import bundled_vocabulary
+
+    merged, _ = merge_papers(example_digests())
+    papers = [merged[i] for i in sorted(merged)]
+    extractor, terms = Extractor(bundled_vocabulary()), Terms()
+    one = list(update.prepare_papers(papers, extractor, terms, workers=1))
+    monkeypatch.setattr(update, "PARALLEL_FROM", 1)
+    preparing = update.prepare_papers(papers, extractor, terms, workers=2)
+    assert len(multiprocessing.active_children()) == 2  # before the first result is asked for
+    assert list(preparing) == one
+    assert multiprocessing.active_children() == []
+    stopped = update.prepare_papers(papers, extractor, terms, workers=2)
+    assert next(stopped) == one[0]
+    stopped.close()
+    assert multiprocessing.active_children() == []
