@@ -44,7 +44,7 @@ from kg.build import store_graph
 from kg.counting import count, count_in_graph, count_subjects_with, count_typed
 from kg.emit import Terms
 from kg.evaluate import GoldPaper, Score, found_techniques, parse_generic, parse_gold, score_papers
-from kg.export import EarlyPapers, write_html, write_store_turtle
+from kg.export import EarlyPapers, paused_gc, write_html, write_store_turtle
 from kg.load import DEFAULT_MAX_BYTES, InputFile, digest_from_bytes, example_digests, find_inputs, read_digest
 from kg.mentions import Extractor
 from kg.model import Concept, Problem
@@ -252,6 +252,11 @@ def run_build(
             db = ox.Store.read_only(str(store))  # read-only, so that the next update may open it
             return _export(db, base, read, problems, changed, out_dir, html, export, max_nodes, store)
         if out_dir is None or _input_bytes(files) <= IN_MEMORY_BYTES:
+            # The build makes no reference cycles worth collecting, while a full pass of Python's
+            # cycle collector walks every object it holds (four times on the corpus, 0.2 s) and,
+            # after a fork, makes this process copy the pages its workers share: paused, restored on
+            # return. (A build on disk keeps it: there it let 7% more memory wait to be freed.)
+            held.enter_context(paused_gc())
             db = ox.Store()
             # In memory, the Turtle is formatted in forked workers that read their copy of the store;
             # those of the papers' parts begin as soon as the papers are in.

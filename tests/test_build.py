@@ -345,3 +345,31 @@ def test_build_summary_counts_match_the_graph_counted_in_rdflib() -> None:
     assert result.with_technique == len({s for s, o in graph.subject_objects(SCHEMA.mentions) if o in techniques})
     assert result.count_subjects(KG.summaryMismatch) == len(set(graph.subjects(KG.summaryMismatch)))
     assert result.triples == len(graph) < len(result.store)  # the store also holds the update bookkeeping
+
+
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_a_build_in_memory_pauses_the_cycle_collector_and_restores_it(
+    on_disk: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In memory the build runs without Python's cycle collector (it only walks the build's objects
+    again and again); on disk it keeps it (uncollected cycles would raise the peak of large builds).
+    Either way the caller's collector is as it was afterwards."""
+    import gc
+
+    from kg import pipeline
+
+    seen: list[bool] = []
+    real = pipeline._add_batches
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_add_batches", spy)
+    if on_disk:
+        monkeypatch.setattr(pipeline, "IN_MEMORY_BYTES", 0)
+    assert gc.isenabled()
+    result = run_build([DATA / "sources"], tmp_path, html=False)
+    assert result.papers > 0
+    assert seen == [on_disk]
+    assert gc.isenabled()
