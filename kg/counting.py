@@ -1,15 +1,15 @@
 """Counts over a built store (a build's summary), answered inside Oxigraph's SPARQL engine.
 
-Counting in the engine makes no Python object per triple: the summary of the corpus takes 0.07 s
+Counting in the engine makes no Python object per triple: the summary of the corpus takes 0.11 s
 instead of 0.18 s, at the end of a build when nothing else is left to run beside it. The queries
 are ``kg/counts/*.rq``; values go in by substitution, never into the text. Every graph of the
 store is read as one (its default graph is their union).
 
->>> import pyoxigraph as ox
 >>> store = ox.Store()
+>>> a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 >>> paper, person = ox.NamedNode("https://schema.org/ScholarlyArticle"), ox.NamedNode("https://schema.org/Person")
->>> store.add(ox.Quad(ox.NamedNode("http://x/p1"), RDF_TYPE, paper, ox.NamedNode("http://x/g1")))
->>> store.add(ox.Quad(ox.NamedNode("http://x/p1"), RDF_TYPE, paper, ox.NamedNode("http://x/g2")))
+>>> store.add(ox.Quad(ox.NamedNode("http://x/p1"), a, paper, ox.NamedNode("http://x/g1")))
+>>> store.add(ox.Quad(ox.NamedNode("http://x/p1"), a, paper, ox.NamedNode("http://x/g2")))
 >>> count_typed(store, paper), count_typed(store, person), count_in_graph(store, ox.NamedNode("http://x/g1"))
 (1, 0, 1)
 """
@@ -20,8 +20,6 @@ from functools import cache
 from importlib import resources
 
 import pyoxigraph as ox
-
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 @cache

@@ -199,12 +199,11 @@ def add_sources(
     problems += [hyperauthorship(m.paper) for _, m in sorted(merged.items()) if _too_many(m)]
     extractor = Extractor(vocab)
     ids = sorted(merged)
-    found: dict[str, tuple[tuple[str, ...], tuple[Concept, ...]]] = {}  # mentioned keys, discovered
     preparing = prepare_papers([merged[i] for i in ids], extractor, terms, workers)
     try:
         for source in new:  # while the workers extract the first papers
             record_source(db, source)
-        _store_papers(db, preparing, ids, merged, sorted(affected), fresh, papers_per_write, found)
+        found = _store_papers(db, preparing, ids, merged, sorted(affected), fresh, papers_per_write)
     finally:
         preparing.close()
     after_authors: set[ox.NamedNode] = set()
@@ -259,11 +258,11 @@ def _store_papers(
     affected: list[str],
     fresh: bool,
     papers_per_write: int,
-    found: dict[str, tuple[tuple[str, ...], tuple[Concept, ...]]],
-) -> None:
+) -> dict[str, tuple[tuple[str, ...], tuple[Concept, ...]]]:
     """Write the prepared papers (``ids``, the part of ``affected`` still in the graph), each as it
-    comes in from the workers, which go on with the next ones; note in ``found`` what each mentions
-    and discovered. An update first clears every affected paper."""
+    comes in from the workers, which go on with the next ones; an update first clears every
+    affected paper. Gives the concept keys each paper mentions and the concepts it discovered."""
+    found: dict[str, tuple[tuple[str, ...], tuple[Concept, ...]]] = {}
     prepared = zip(ids, preparing, strict=True)
     pending: list[str] = []
     for arxiv_id in affected:
@@ -279,6 +278,7 @@ def _store_papers(
             pending = []
     db.load("".join(pending))
     assert next(prepared, None) is None  # every paper was prepared; the workers have ended
+    return found
 
 
 class Prepared(NamedTuple):
