@@ -17,11 +17,9 @@ import multiprocessing
 import shutil
 import tempfile
 import weakref
-from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from importlib import resources
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -45,6 +43,7 @@ from kg.counting import count, count_in_graph, count_subjects_with, count_typed
 from kg.emit import Terms
 from kg.evaluate import GoldPaper, Score, found_techniques, parse_generic, parse_gold, score_papers
 from kg.export import EarlyPapers, paused_gc, write_html, write_store_turtle
+from kg.forked import InOrder
 from kg.load import DEFAULT_MAX_BYTES, InputFile, digest_from_bytes, example_digests, find_inputs, read_digest
 from kg.mentions import Extractor
 from kg.model import Concept, Problem
@@ -179,18 +178,13 @@ def _read_in_order(files: list[InputFile], max_bytes: int, workers: int) -> Iter
     0: one per core), ``READ_CHUNK`` files a task and two tasks a worker ahead of the caller, so
     that only those wait in memory (the corpus's 0.5 s of parsing held up everything after it)."""
     workers = workers or multiprocessing.cpu_count() or 1
-    if workers == 1 or len(files) < READ_PARALLEL_FROM:
-        yield from (read_source(found, max_bytes) for found in files)
-        return
-    fork = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=fork, initializer=gc.disable) as pool:
-        ahead: deque[Future[list[Source]]] = deque()
-        for start in range(0, len(files), READ_CHUNK):
-            ahead.append(pool.submit(_read_chunk, files[start : start + READ_CHUNK], max_bytes))
-            if len(ahead) > workers * 2:
-                yield from ahead.popleft().result()
-        while ahead:
-            yield from ahead.popleft().result()
+    if len(files) < READ_PARALLEL_FROM:
+        workers = 1
+    chunks = [files[start : start + READ_CHUNK] for start in range(0, len(files), READ_CHUNK)]
+    with contextlib.closing(
+        InOrder(partial(_read_chunk, max_bytes=max_bytes), chunks, workers=workers, ahead=workers * 2 + 1)
+    ) as read:
+        yield from read
 
 
 READ_CHUNK = 8  # files a worker reads at a time

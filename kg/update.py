@@ -29,12 +29,10 @@ rewriting of people, concepts and digest days in ``kg.upkeep``, that of the pair
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import multiprocessing
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -44,6 +42,7 @@ import pyoxigraph as ox
 
 from kg import emit
 from kg.emit import TYPE, P, Terms
+from kg.forked import InOrder, inherited
 from kg.mentions import Extractor
 from kg.merge import MergedPaper, merge_papers
 from kg.model import KEYWORDS, Concept, Digest, Extraction, Paper, Problem
@@ -290,76 +289,26 @@ class Prepared(NamedTuple):
     nquads: str
 
 
-def prepare_papers(papers: Sequence[MergedPaper], extractor: Extractor, terms: Terms, workers: int = 0) -> Preparing:
+def prepare_papers(
+    papers: Sequence[MergedPaper], extractor: Extractor, terms: Terms, workers: int = 0
+) -> InOrder[Prepared]:
     """Each paper's mentioned concepts, discovered concepts and quads, in order, as they are ready: in
     worker processes for many papers. The quads come as N-Quads text, which crosses between
     processes cheaply and which the store loads about as fast as quads made in the main process
     (the point is that the workers make them). The workers are forked with the papers and the
     extractor, so that only the results travel. They start at once: the caller may do other work
     before it takes the first result (``close`` ends them early)."""
-    return Preparing(papers, extractor, terms, workers or (multiprocessing.cpu_count() or 1))
-
-
-class Preparing(Iterator[Prepared]):
-    """The papers being prepared (``prepare_papers``), one ``Prepared`` at a time, in order."""
-
-    def __init__(self, papers: Sequence[MergedPaper], extractor: Extractor, terms: Terms, workers: int) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-        self._ready: deque[Prepared] = deque()
-        self._ahead: deque[Future[list[Prepared]]] = deque()
-        if workers == 1 or len(papers) < PARALLEL_FROM:
-            self._serial: Iterator[Prepared] | None = (_prepare_one(extractor, terms, p) for p in papers)
-            return
-        self._serial = None
-        global _WORKER_INPUT
-        _WORKER_INPUT = (extractor, terms, papers)  # inherited by the forked workers, not pickled
-        chunk = max(1, min(64, len(papers) // (workers * 8)))  # small chunks: the first results come soon
-        self._spans = iter([(start, min(start + chunk, len(papers))) for start in range(0, len(papers), chunk)])
-        self._in_flight = workers * 4 + 1  # spans: results wait in memory only until the writer takes them
-        # The workers run without the cycle collector, which would walk the papers they inherit
-        # again and again; what they make (mentions, text) holds no cycles.
-        fork = multiprocessing.get_context("fork")
-        self._pool = ProcessPoolExecutor(workers, mp_context=fork, initializer=gc.disable)
-        try:
-            self._submit()
-        except BaseException:
-            self.close()
-            raise
-
-    def _submit(self) -> None:
-        assert self._pool is not None
-        while len(self._ahead) < self._in_flight:
-            span = next(self._spans, None)
-            if span is None:
-                return
-            self._ahead.append(self._pool.submit(_prepare_span, span))
-
-    def __next__(self) -> Prepared:
-        if self._serial is not None:
-            return next(self._serial)
-        while not self._ready:
-            if not self._ahead:
-                self.close()
-                raise StopIteration
-            self._ready.extend(self._ahead.popleft().result())
-            self._submit()
-        return self._ready.popleft()
-
-    def close(self) -> None:
-        """End the workers (at once: what they have not begun is dropped)."""
-        global _WORKER_INPUT
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
-            _WORKER_INPUT = None
-
-
-_WORKER_INPUT: tuple[Extractor, Terms, Sequence[MergedPaper]] | None = None
+    workers = workers or (multiprocessing.cpu_count() or 1)
+    if len(papers) < PARALLEL_FROM:
+        workers = 1
+    chunk = max(1, min(64, len(papers) // (workers * 8)))  # small chunks: the first results come soon
+    spans = [(start, min(start + chunk, len(papers))) for start in range(0, len(papers), chunk)]
+    # A few spans per worker in flight: results wait in memory only until the writer takes them.
+    return InOrder(_prepare_span, spans, workers=workers, ahead=workers * 4 + 1, inherit=(extractor, terms, papers))
 
 
 def _prepare_span(span: tuple[int, int]) -> list[Prepared]:
-    assert _WORKER_INPUT is not None
-    extractor, terms, papers = _WORKER_INPUT
+    extractor, terms, papers = inherited()
     return [_prepare_one(extractor, terms, papers[i]) for i in range(*span)]
 
 
